@@ -1,0 +1,231 @@
+/**
+ * Lane specs: `<provider>[:key=value,...]`, shared by the UI, the CLI and scenario files.
+ * See "Lane specs" in DESIGN.md. Parsing is strict: an unknown provider or key is an error that names it.
+ */
+
+/** Knobs of the simulated backend. Times in ms, rates in tokens per second. */
+export interface SimKnobs {
+  /** Decode rate, tokens per second (5–20,000 is the supported range). */
+  tps: number;
+  /** Time to first token, ms (for reasoning runs: to the first reasoning token). */
+  ttftMs: number;
+  /** Hidden reasoning tokens streamed before the answer. */
+  reasoningTokens: number;
+  /** Relative jitter of inter-token gaps and TTFT, 0–1. */
+  jitter: number;
+  /** Seed for content and jitter. */
+  seed: number;
+  /** Upper bound on answer tokens (the request's max_tokens still wins when lower). */
+  maxTokens?: number;
+}
+
+/** Fault injection for tests and rehearsals (simulated backend only). */
+export type SimFault =
+  | { kind: 'status'; status: 401 | 429 | 500; retryAfterS?: number }
+  | { kind: 'drop'; afterTokens: number }
+  | { kind: 'stall'; afterTokens: number }
+  | { kind: 'malformed'; afterTokens: number };
+
+export const LLM_PROVIDERS = [
+  'sim',
+  'cerebras',
+  'groq',
+  'sambanova',
+  'openai',
+  'openrouter',
+  'ollama',
+  'lmstudio',
+  'openai-compatible',
+] as const;
+export type LlmProviderId = (typeof LLM_PROVIDERS)[number];
+
+export interface SimLaneSpec {
+  provider: 'sim';
+  knobs: SimKnobs;
+  fault?: SimFault;
+  /** When set, the embedded backend is bypassed and this URL (…/v1) is used instead. */
+  url?: string;
+}
+
+export interface RemoteLaneSpec {
+  provider: Exclude<LlmProviderId, 'sim'>;
+  /** Base URL ending in /v1 (presets fill it in). */
+  url?: string;
+  model?: string;
+  /** An explicit key; otherwise the provider's environment variable. Never sent to the renderer. */
+  key?: string;
+  maxTokens?: number;
+  temperature?: number;
+}
+
+export type LaneSpec = SimLaneSpec | RemoteLaneSpec;
+
+export class LaneSpecError extends Error {
+  override name = 'LaneSpecError';
+}
+
+export const DEFAULT_SIM_KNOBS: SimKnobs = {
+  tps: 2000,
+  ttftMs: 150,
+  reasoningTokens: 0,
+  jitter: 0,
+  seed: 1,
+};
+
+/** Named presets a presenter can type instead of a spec. */
+export const LANE_PRESETS: Record<string, { spec: string; label: string }> = {
+  fast: { spec: 'sim:tps=2000,ttft=150', label: 'Fast inference (~2,000 tok/s, simulated)' },
+  gpu: { spec: 'sim:tps=60,ttft=700', label: 'Typical GPU serving (~60 tok/s, simulated)' },
+  chat: { spec: 'sim:tps=150,ttft=400', label: 'Chat-speed serving (~150 tok/s, simulated)' },
+  reasoning: {
+    spec: 'sim:tps=60,ttft=700,reasoning=400',
+    label: 'Slow reasoning model (400 hidden tokens, simulated)',
+  },
+};
+
+const SIM_KEYS = ['tps', 'ttft', 'reasoning', 'jitter', 'seed', 'max', 'fault', 'url'] as const;
+const REMOTE_KEYS = ['url', 'model', 'key', 'max', 'temperature'] as const;
+
+function parsePairs(body: string, spec: string): Map<string, string> {
+  const pairs = new Map<string, string>();
+  if (body.trim() === '') return pairs;
+  for (const part of body.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new LaneSpecError(`lane spec "${spec}": "${part}" is not key=value`);
+    const key = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (pairs.has(key)) throw new LaneSpecError(`lane spec "${spec}": key "${key}" given twice`);
+    pairs.set(key, value);
+  }
+  return pairs;
+}
+
+function num(spec: string, key: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (value === '' || !Number.isFinite(n) || n < min || n > max) {
+    throw new LaneSpecError(`lane spec "${spec}": ${key}=${value} must be a number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/** `fault=401`, `fault=429`, `fault=429/3` (retry-after 3 s), `fault=500`, `fault=drop@20`, `fault=stall@5`, `fault=malformed@3`. */
+function parseFault(spec: string, value: string): SimFault {
+  const status = /^(401|429|500)(?:\/(\d+))?$/.exec(value);
+  if (status) {
+    const code = Number(status[1]) as 401 | 429 | 500;
+    return status[2] === undefined
+      ? { kind: 'status', status: code }
+      : { kind: 'status', status: code, retryAfterS: Number(status[2]) };
+  }
+  const mid = /^(drop|stall|malformed)(?:@(\d+))?$/.exec(value);
+  if (mid) {
+    return { kind: mid[1] as 'drop' | 'stall' | 'malformed', afterTokens: Number(mid[2] ?? 5) };
+  }
+  throw new LaneSpecError(
+    `lane spec "${spec}": fault=${value} is not one of 401, 429[/seconds], 500, drop[@n], stall[@n], malformed[@n]`,
+  );
+}
+
+/** Parses a lane spec or preset name. Throws LaneSpecError naming the bad part. */
+export function parseLaneSpec(input: string): LaneSpec {
+  const spec = input.trim();
+  const preset = LANE_PRESETS[spec];
+  if (preset) return parseLaneSpec(preset.spec);
+  const colon = spec.indexOf(':');
+  const provider = (colon < 0 ? spec : spec.slice(0, colon)).trim();
+  const pairs = parsePairs(colon < 0 ? '' : spec.slice(colon + 1), spec);
+  if (!(LLM_PROVIDERS as readonly string[]).includes(provider)) {
+    const known = [...Object.keys(LANE_PRESETS), ...LLM_PROVIDERS].join(', ');
+    throw new LaneSpecError(`unknown provider "${provider}" in lane spec "${spec}" (known: ${known})`);
+  }
+  const allowed: readonly string[] = provider === 'sim' ? SIM_KEYS : REMOTE_KEYS;
+  for (const key of pairs.keys()) {
+    if (!allowed.includes(key)) {
+      throw new LaneSpecError(
+        `unknown key "${key}" for provider ${provider} in lane spec "${spec}" (known: ${allowed.join(', ')})`,
+      );
+    }
+  }
+  const get = (k: string): string | undefined => pairs.get(k);
+
+  if (provider === 'sim') {
+    const knobs: SimKnobs = { ...DEFAULT_SIM_KNOBS };
+    const tps = get('tps');
+    if (tps !== undefined) knobs.tps = num(spec, 'tps', tps, 1, 100_000);
+    const ttft = get('ttft');
+    if (ttft !== undefined) knobs.ttftMs = num(spec, 'ttft', ttft, 0, 120_000);
+    const reasoning = get('reasoning');
+    if (reasoning !== undefined) knobs.reasoningTokens = Math.round(num(spec, 'reasoning', reasoning, 0, 100_000));
+    const jitter = get('jitter');
+    if (jitter !== undefined) knobs.jitter = num(spec, 'jitter', jitter, 0, 1);
+    const seed = get('seed');
+    if (seed !== undefined) knobs.seed = Math.round(num(spec, 'seed', seed, 0, 2 ** 31));
+    const max = get('max');
+    if (max !== undefined) knobs.maxTokens = Math.round(num(spec, 'max', max, 1, 1_000_000));
+    const out: SimLaneSpec = { provider: 'sim', knobs };
+    const fault = get('fault');
+    if (fault !== undefined) out.fault = parseFault(spec, fault);
+    const url = get('url');
+    if (url !== undefined) out.url = checkUrl(spec, url);
+    return out;
+  }
+
+  const out: RemoteLaneSpec = { provider: provider as RemoteLaneSpec['provider'] };
+  const url = get('url');
+  if (url !== undefined) out.url = checkUrl(spec, url);
+  const model = get('model');
+  if (model !== undefined) {
+    if (model === '') throw new LaneSpecError(`lane spec "${spec}": model= is empty`);
+    out.model = model;
+  }
+  const key = get('key');
+  if (key !== undefined) out.key = key;
+  const max = get('max');
+  if (max !== undefined) out.maxTokens = Math.round(num(spec, 'max', max, 1, 1_000_000));
+  const temperature = get('temperature');
+  if (temperature !== undefined) out.temperature = num(spec, 'temperature', temperature, 0, 2);
+  if (provider === 'openai-compatible' && out.url === undefined) {
+    throw new LaneSpecError(`lane spec "${spec}": openai-compatible needs url=http://host:port/v1`);
+  }
+  return out;
+}
+
+function checkUrl(spec: string, url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new LaneSpecError(`lane spec "${spec}": url=${url} is not a URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new LaneSpecError(`lane spec "${spec}": url=${url} must be http or https`);
+  }
+  return url.replace(/\/+$/, '');
+}
+
+/** The spec as text again, with any key replaced by "***" so it can be shown and logged. */
+export function formatLaneSpec(spec: LaneSpec): string {
+  const parts: string[] = [];
+  if (spec.provider === 'sim') {
+    const k = spec.knobs;
+    parts.push(`tps=${k.tps}`, `ttft=${k.ttftMs}`);
+    if (k.reasoningTokens) parts.push(`reasoning=${k.reasoningTokens}`);
+    if (k.jitter) parts.push(`jitter=${k.jitter}`);
+    if (k.seed !== DEFAULT_SIM_KNOBS.seed) parts.push(`seed=${k.seed}`);
+    if (k.maxTokens !== undefined) parts.push(`max=${k.maxTokens}`);
+    if (spec.fault) parts.push(`fault=${formatFault(spec.fault)}`);
+    if (spec.url) parts.push(`url=${spec.url}`);
+  } else {
+    if (spec.url) parts.push(`url=${spec.url}`);
+    if (spec.model) parts.push(`model=${spec.model}`);
+    if (spec.key) parts.push('key=***');
+    if (spec.maxTokens !== undefined) parts.push(`max=${spec.maxTokens}`);
+    if (spec.temperature !== undefined) parts.push(`temperature=${spec.temperature}`);
+  }
+  return parts.length ? `${spec.provider}:${parts.join(',')}` : spec.provider;
+}
+
+function formatFault(f: SimFault): string {
+  if (f.kind === 'status') return f.retryAfterS === undefined ? `${f.status}` : `${f.status}/${f.retryAfterS}`;
+  return `${f.kind}@${f.afterTokens}`;
+}

@@ -1,0 +1,42 @@
+/**
+ * Turn timing types. Every time is engine-monotonic milliseconds (the engine's Clock), every duration ms.
+ * See "One clock, one latency model" in DESIGN.md.
+ */
+import { z } from 'zod';
+
+/** Timing the provider reported about itself (Cerebras `time_info`, Groq `x_groq.usage`), in ms. */
+export const ProviderTiming = z.object({
+  source: z.enum(['time_info', 'x_groq']),
+  queueMs: z.number().optional(),
+  promptMs: z.number().optional(),
+  completionMs: z.number().optional(),
+  totalMs: z.number().optional(),
+});
+export type ProviderTiming = z.infer<typeof ProviderTiming>;
+
+/** What one LLM request cost, measured on the engine clock. */
+export const LlmTurnMetrics = z.object({
+  /** Engine time the request was sent. */
+  requestMs: z.number(),
+  /** Engine time of the first token (reasoning or answer); null when none came. */
+  firstTokenMs: z.number().nullable(),
+  /** Engine time of the first answer (non-reasoning) token. */
+  firstAnswerTokenMs: z.number().nullable(),
+  /** Engine time of the last token. */
+  lastTokenMs: z.number().nullable(),
+  /** Request sent → first token. */
+  ttftMs: z.number().nullable(),
+  /** Answer tokens (from `usage` when the provider sends it, else counted chunks). */
+  tokens: z.number(),
+  /** Hidden reasoning tokens. */
+  reasoningTokens: z.number(),
+  tokenCountSource: z.enum(['usage', 'chunks']),
+  /** Decode rate from first to last token, tokens per second (all generated tokens); null below 2 tokens. */
+  tokensPerSecond: z.number().nullable(),
+  /** First token → last token. */
+  genMs: z.number(),
+  /** Request sent → stream finished. */
+  totalMs: z.number(),
+  providerTiming: ProviderTiming.optional(),
+});
+export type LlmTurnMetrics = z.infer<typeof LlmTurnMetrics>;

@@ -1,0 +1,150 @@
+/**
+ * The engine socket protocol: JSON text messages (binary frames carry audio, in later stages).
+ * Every message from a client is parsed with `ClientMessage` where it enters the engine; events the
+ * engine sends are described by `EngineEvent` so front ends can validate them the same way.
+ */
+import { z } from 'zod';
+import { LlmTurnMetrics } from './metrics';
+
+/** Largest JSON message the engine accepts from a client, bytes. */
+export const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
+/** Longest typed user message, characters. */
+export const MAX_USER_TEXT_CHARS = 8_000;
+
+export const LaneId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'lane ids are 1–32 letters, digits, - or _');
+
+// ---- client → engine -------------------------------------------------------------------------
+
+export const ClientMessage = z.discriminatedUnion('type', [
+  /** Clock sync: the engine answers with `pong` carrying its clock. */
+  z.object({ type: z.literal('ping'), id: z.number().int(), clientMs: z.number() }),
+  z.object({
+    type: z.literal('lane.create'),
+    laneId: LaneId.optional(),
+    spec: z.string().min(1).max(2_000),
+    label: z.string().max(80).optional(),
+  }),
+  z.object({ type: z.literal('lane.configure'), laneId: LaneId, spec: z.string().min(1).max(2_000) }),
+  z.object({ type: z.literal('lane.remove'), laneId: LaneId }),
+  /** Forget the conversation (keeps the backend). */
+  z.object({ type: z.literal('lane.reset'), laneId: LaneId }),
+  z.object({ type: z.literal('chat.send'), laneId: LaneId, text: z.string().min(1).max(MAX_USER_TEXT_CHARS) }),
+  /** Cancel the turn in flight, if any. */
+  z.object({ type: z.literal('turn.cancel'), laneId: LaneId }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+// ---- engine → client -------------------------------------------------------------------------
+
+export const LaneState = z.enum(['idle', 'thinking', 'speaking']);
+export type LaneState = z.infer<typeof LaneState>;
+
+export const ChatEntry = z.object({
+  role: z.enum(['user', 'assistant']),
+  text: z.string(),
+  turnId: z.string().optional(),
+  /** The reply was cut short (cancelled or failed); `text` holds only what was received. */
+  interrupted: z.boolean().optional(),
+});
+export type ChatEntry = z.infer<typeof ChatEntry>;
+
+export const LaneSnapshot = z.object({
+  laneId: LaneId,
+  label: z.string(),
+  /** The spec as text, any key masked. */
+  spec: z.string(),
+  provider: z.string(),
+  model: z.string(),
+  state: LaneState,
+  history: z.array(ChatEntry),
+});
+export type LaneSnapshot = z.infer<typeof LaneSnapshot>;
+
+export const ProviderInfo = z.object({
+  id: z.string(),
+  label: z.string(),
+  url: z.string(),
+  defaultModel: z.string(),
+  /** Whether a key is available in the engine (the key itself never leaves it). */
+  keySet: z.boolean(),
+  needsKey: z.boolean(),
+  keyEnv: z.string().optional(),
+});
+export type ProviderInfo = z.infer<typeof ProviderInfo>;
+
+export const ErrorStage = z.enum(['protocol', 'lane', 'llm', 'engine']);
+
+export const EngineEvent = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('hello'),
+    engineMs: z.number(),
+    lanes: z.array(LaneSnapshot),
+    presets: z.array(z.object({ name: z.string(), spec: z.string(), label: z.string() })),
+    providers: z.array(ProviderInfo),
+  }),
+  z.object({ type: z.literal('pong'), id: z.number(), clientMs: z.number(), engineMs: z.number() }),
+  z.object({ type: z.literal('lane.state'), lane: LaneSnapshot }),
+  z.object({ type: z.literal('lane.removed'), laneId: LaneId }),
+  z.object({
+    type: z.literal('turn.started'),
+    laneId: LaneId,
+    turnId: z.string(),
+    userText: z.string(),
+    requestMs: z.number(),
+  }),
+  /**
+   * Answer tokens, coalesced: every token that arrived in the same event-loop turn travels in one
+   * message, so 20,000 tok/s is a few hundred messages a second, with no added delay.
+   */
+  z.object({
+    type: z.literal('llm.token'),
+    laneId: LaneId,
+    turnId: z.string(),
+    text: z.string(),
+    /** Tokens in this message. */
+    tokens: z.number(),
+    /** Answer tokens so far in this turn. */
+    totalTokens: z.number(),
+    /** Engine time of the first and last token in this message. */
+    firstMs: z.number(),
+    lastMs: z.number(),
+  }),
+  /** Hidden reasoning tokens (never spoken), coalesced like `llm.token`. */
+  z.object({
+    type: z.literal('llm.reasoning'),
+    laneId: LaneId,
+    turnId: z.string(),
+    text: z.string(),
+    tokens: z.number(),
+    totalTokens: z.number(),
+    firstMs: z.number(),
+    lastMs: z.number(),
+  }),
+  z.object({
+    type: z.literal('llm.done'),
+    laneId: LaneId,
+    turnId: z.string(),
+    text: z.string(),
+    metrics: LlmTurnMetrics,
+  }),
+  /** The turn was cancelled; history keeps `heardText`. */
+  z.object({ type: z.literal('interrupt'), laneId: LaneId, turnId: z.string(), heardText: z.string() }),
+  z.object({
+    type: z.literal('error'),
+    laneId: LaneId.optional(),
+    turnId: z.string().optional(),
+    stage: ErrorStage,
+    /** Machine-readable kind, e.g. `auth`, `rate_limited`, `bad_message`. */
+    code: z.string(),
+    message: z.string(),
+    /** The lane (and app) keep working; the user can try again. */
+    recoverable: z.boolean(),
+    retryAfterMs: z.number().optional(),
+  }),
+]);
+export type EngineEvent = z.infer<typeof EngineEvent>;
+
+/** Query parameter that carries the per-launch secret on the WebSocket URL. */
+export const TOKEN_PARAM = 'token';
+/** Path of the engine's WebSocket endpoint. */
+export const ENGINE_WS_PATH = '/engine';
