@@ -155,7 +155,8 @@ export function parseLaneSpec(input: string): LaneSpec {
     const ttft = get('ttft');
     if (ttft !== undefined) knobs.ttftMs = num(spec, 'ttft', ttft, 0, 120_000);
     const reasoning = get('reasoning');
-    if (reasoning !== undefined) knobs.reasoningTokens = Math.round(num(spec, 'reasoning', reasoning, 0, 100_000));
+    if (reasoning !== undefined)
+      knobs.reasoningTokens = Math.round(num(spec, 'reasoning', reasoning, 0, 100_000));
     const jitter = get('jitter');
     if (jitter !== undefined) knobs.jitter = num(spec, 'jitter', jitter, 0, 1);
     const seed = get('seed');
@@ -226,6 +227,7 @@ export function formatLaneSpec(spec: LaneSpec): string {
 }
 
 function formatFault(f: SimFault): string {
-  if (f.kind === 'status') return f.retryAfterS === undefined ? `${f.status}` : `${f.status}/${f.retryAfterS}`;
+  if (f.kind === 'status')
+    return f.retryAfterS === undefined ? `${f.status}` : `${f.status}/${f.retryAfterS}`;
   return `${f.kind}@${f.afterTokens}`;
 }

@@ -28,7 +28,11 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('lane.remove'), laneId: LaneId }),
   /** Forget the conversation (keeps the backend). */
   z.object({ type: z.literal('lane.reset'), laneId: LaneId }),
-  z.object({ type: z.literal('chat.send'), laneId: LaneId, text: z.string().min(1).max(MAX_USER_TEXT_CHARS) }),
+  z.object({
+    type: z.literal('chat.send'),
+    laneId: LaneId,
+    text: z.string().min(1).max(MAX_USER_TEXT_CHARS),
+  }),
   /** Cancel the turn in flight, if any. */
   z.object({ type: z.literal('turn.cancel'), laneId: LaneId }),
 ]);
