@@ -1,0 +1,137 @@
+/**
+ * The engine's core: lanes and the messages that drive them, independent of transport. The socket
+ * server parses and validates each message, then hands it here; every event goes to every client
+ * (the app window, a second window, the overlay page).
+ */
+import { LANE_PRESETS, LaneSpecError } from '../../shared/lane-spec';
+import type { ClientMessage, EngineEvent } from '../../shared/protocol';
+import type { Clock } from './clock';
+import { Lane, type ProviderFactory } from './lane';
+import { listProviders } from './providers/llm/presets';
+
+export interface EngineClient {
+  send(event: EngineEvent): void;
+}
+
+/** Most lanes one engine holds (side-by-side runs use up to four). */
+export const MAX_LANES = 8;
+
+export class Engine {
+  private readonly lanes = new Map<string, Lane>();
+  private readonly clients = new Set<EngineClient>();
+  private laneCount = 0;
+
+  constructor(
+    private readonly deps: {
+      clock: Clock;
+      createProvider: ProviderFactory;
+      env: Record<string, string | undefined>;
+    },
+  ) {}
+
+  connect(client: EngineClient): () => void {
+    this.clients.add(client);
+    client.send({
+      type: 'hello',
+      engineMs: this.deps.clock.now(),
+      lanes: [...this.lanes.values()].map((lane) => lane.snapshot()),
+      presets: Object.entries(LANE_PRESETS).map(([name, p]) => ({ name, spec: p.spec, label: p.label })),
+      providers: listProviders(this.deps.env),
+    });
+    return () => this.clients.delete(client);
+  }
+
+  broadcast = (event: EngineEvent): void => {
+    for (const client of this.clients) client.send(event);
+  };
+
+  laneIds(): string[] {
+    return [...this.lanes.keys()];
+  }
+
+  /** Handles one validated message. Problems become `error` events for that client; nothing throws. */
+  handle(client: EngineClient, msg: ClientMessage): void {
+    try {
+      this.dispatch(client, msg);
+    } catch (err) {
+      const laneId = 'laneId' in msg ? msg.laneId : undefined;
+      if (err instanceof LaneSpecError || err instanceof RequestError) {
+        const code = err instanceof RequestError ? err.code : 'bad_spec';
+        client.send({ type: 'error', laneId, stage: 'lane', code, message: err.message, recoverable: true });
+      } else {
+        const message = err instanceof Error ? err.message : String(err);
+        client.send({ type: 'error', laneId, stage: 'engine', code: 'internal', message, recoverable: true });
+      }
+    }
+  }
+
+  private dispatch(client: EngineClient, msg: ClientMessage): void {
+    switch (msg.type) {
+      case 'ping':
+        client.send({ type: 'pong', id: msg.id, clientMs: msg.clientMs, engineMs: this.deps.clock.now() });
+        return;
+      case 'lane.create': {
+        const laneId = msg.laneId ?? this.nextLaneId();
+        if (this.lanes.has(laneId)) throw new RequestError('lane_exists', `lane ${laneId} exists`);
+        if (this.lanes.size >= MAX_LANES) {
+          throw new RequestError('too_many_lanes', `at most ${MAX_LANES} lanes`);
+        }
+        const lane = new Lane(laneId, msg.label ?? laneId, msg.spec, {
+          clock: this.deps.clock,
+          createProvider: this.deps.createProvider,
+          emit: this.broadcast,
+        });
+        this.lanes.set(laneId, lane);
+        this.broadcast({ type: 'lane.state', lane: lane.snapshot() });
+        return;
+      }
+      case 'lane.configure':
+        this.lane(msg.laneId).configure(msg.spec);
+        return;
+      case 'lane.reset':
+        this.lane(msg.laneId).reset();
+        return;
+      case 'lane.remove': {
+        const lane = this.lane(msg.laneId);
+        this.lanes.delete(msg.laneId);
+        void lane.close();
+        this.broadcast({ type: 'lane.removed', laneId: msg.laneId });
+        return;
+      }
+      case 'chat.send':
+        void this.lane(msg.laneId).send(msg.text);
+        return;
+      case 'turn.cancel':
+        this.lane(msg.laneId).cancel();
+        return;
+    }
+  }
+
+  /** The lane, or an error naming it. */
+  lane(laneId: string): Lane {
+    const lane = this.lanes.get(laneId);
+    if (!lane) throw new RequestError('no_lane', `no lane "${laneId}"`);
+    return lane;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.lanes.values()].map((lane) => lane.close()));
+    this.lanes.clear();
+  }
+
+  private nextLaneId(): string {
+    do this.laneCount += 1;
+    while (this.lanes.has(`lane-${this.laneCount}`));
+    return `lane-${this.laneCount}`;
+  }
+}
+
+/** A request the engine refuses (unknown lane, duplicate id, …); reported to the sender. */
+class RequestError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

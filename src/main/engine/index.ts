@@ -1,0 +1,74 @@
+/**
+ * Starts the engine: the embedded simulated backend, the lanes, and the socket server on 127.0.0.1
+ * with a fresh secret token. Every front end (Electron, web mode, CLI, tests) starts it the same way.
+ */
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { systemClock, type Clock } from './clock';
+import { Engine } from './engine';
+import { createLlmProvider } from './providers/llm';
+import { listenEngineServer, type EngineServerStats } from './server';
+import { startSimServer } from './sim/server';
+
+export interface EngineOptions {
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Built renderer to serve (web mode, the Electron window). */
+  staticDir?: string;
+  /** Origins allowed to open the socket besides the engine's own (e.g. a dev server). */
+  extraOrigins?: string[];
+  /** Where provider keys come from; defaults to process.env. */
+  env?: Record<string, string | undefined>;
+  clock?: Clock;
+}
+
+export interface RunningEngine {
+  /** http://127.0.0.1:PORT */
+  httpUrl: string;
+  /** ws://127.0.0.1:PORT/engine (add ?token=) */
+  wsUrl: string;
+  token: string;
+  port: number;
+  /** The embedded simulated backend, …/v1 */
+  simUrl: string;
+  engine: Engine;
+  stats: EngineServerStats;
+  close(): Promise<void>;
+}
+
+export async function startEngine(opts: EngineOptions = {}): Promise<RunningEngine> {
+  const clock = opts.clock ?? systemClock;
+  const env = opts.env ?? process.env;
+  const sim = await startSimServer({ clock });
+  const engine = new Engine({
+    clock,
+    env,
+    createProvider: (spec) => createLlmProvider(spec, { clock, simBaseUrl: sim.url, env }),
+  });
+  const token = randomBytes(24).toString('base64url');
+  const stats: EngineServerStats = { rejectedUpgrades: 0, droppedMessages: 0 };
+  const server = await listenEngineServer({
+    engine,
+    token,
+    port: opts.port ?? 0,
+    staticDir: opts.staticDir === undefined ? undefined : resolve(opts.staticDir),
+    extraOrigins: opts.extraOrigins ?? [],
+    stats,
+  });
+  const port = server.port;
+  const httpUrl = `http://127.0.0.1:${port}`;
+  return {
+    httpUrl,
+    wsUrl: `ws://127.0.0.1:${port}/engine`,
+    token,
+    port,
+    simUrl: sim.url,
+    engine,
+    stats,
+    async close() {
+      await engine.close();
+      await server.close();
+      await sim.close();
+    },
+  };
+}

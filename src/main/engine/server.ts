@@ -1,0 +1,211 @@
+/**
+ * The engine's front door on 127.0.0.1: the built renderer over HTTP (web mode and the Electron
+ * window load it from here) and the engine WebSocket at /engine. A socket needs the per-launch
+ * token and an allowed Origin; every message is size-checked and schema-validated before the
+ * engine sees it, and a bad message is answered with an error while the connection stays up.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { extname, join, normalize, sep } from 'node:path';
+import { timingSafeEqual } from 'node:crypto';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import {
+  ClientMessage,
+  ENGINE_WS_PATH,
+  MAX_CLIENT_MESSAGE_BYTES,
+  TOKEN_PARAM,
+  type EngineEvent,
+} from '../../shared/protocol';
+import type { Engine } from './engine';
+
+/** Hard cap per WebSocket frame; larger frames close the connection (ws enforces it while reading). */
+const MAX_FRAME_BYTES = 1024 * 1024;
+
+export const RENDERER_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.wasm': 'application/wasm',
+  '.onnx': 'application/octet-stream',
+  '.woff2': 'font/woff2',
+};
+
+export interface EngineServerOptions {
+  engine: Engine;
+  token: string;
+  port: number;
+  /** Built renderer folder; without it, pages answer 503 with how to build. */
+  staticDir?: string;
+  /** Origins allowed besides the server's own (e.g. the electron-vite dev server). */
+  extraOrigins: string[];
+  /** Counts of what was refused, for diagnostics and tests. */
+  stats: EngineServerStats;
+}
+
+export interface EngineServerStats {
+  rejectedUpgrades: number;
+  droppedMessages: number;
+}
+
+export async function listenEngineServer(
+  opts: EngineServerOptions,
+): Promise<{ port: number; close(): Promise<void> }> {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  const server = createServer((req, res) => serveStatic(req, res, opts.staticDir));
+  let ownOrigins: string[] = [];
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refusal = checkUpgrade(req, opts.token, [...ownOrigins, ...opts.extraOrigins]);
+    if (refusal) {
+      opts.stats.rejectedUpgrades += 1;
+      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attachClient(ws, opts));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('engine server has no TCP address');
+  ownOrigins = [`http://127.0.0.1:${address.port}`, `http://localhost:${address.port}`];
+  return {
+    port: address.port,
+    close: async () => {
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}
+
+/** Why an upgrade is refused (an HTTP status line), or null when it may proceed. */
+export function checkUpgrade(req: IncomingMessage, token: string, allowedOrigins: string[]): string | null {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  if (url.pathname !== ENGINE_WS_PATH) return '404 Not Found';
+  if (!sameSecret(url.searchParams.get(TOKEN_PARAM) ?? '', token)) return '401 Unauthorized';
+  const origin = req.headers.origin;
+  // Browsers always send Origin; a missing one is a local tool (the CLI, tests), which still needs the token.
+  if (origin !== undefined && !allowedOrigins.includes(origin)) return '403 Forbidden';
+  return null;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function attachClient(ws: WebSocket, opts: EngineServerOptions): void {
+  const client = {
+    send(event: EngineEvent): void {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
+    },
+  };
+  const disconnect = opts.engine.connect(client);
+  const refuse = (code: string, message: string): void => {
+    opts.stats.droppedMessages += 1;
+    client.send({ type: 'error', stage: 'protocol', code, message, recoverable: true });
+  };
+
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    if (isBinary) {
+      refuse('unsupported_binary', 'binary frames are not accepted on this engine yet');
+      return;
+    }
+    const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
+    if (bytes > MAX_CLIENT_MESSAGE_BYTES) {
+      refuse('too_large', `message of ${bytes} bytes is over the ${MAX_CLIENT_MESSAGE_BYTES}-byte limit`);
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(data.toString());
+    } catch {
+      refuse('bad_json', 'message is not valid JSON');
+      return;
+    }
+    const parsed = ClientMessage.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length ? ` at ${issue.path.join('.')}` : '';
+      refuse('bad_message', `invalid message${where}: ${issue?.message ?? 'does not match the protocol'}`);
+      return;
+    }
+    opts.engine.handle(client, parsed.data);
+  });
+  ws.on('close', disconnect);
+  ws.on('error', () => ws.terminate());
+}
+
+function serveStatic(req: IncomingMessage, res: ServerResponse, staticDir: string | undefined): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+    return;
+  }
+  if (!staticDir) {
+    res
+      .writeHead(503, { 'Content-Type': 'text/plain' })
+      .end('The renderer is not built: run `bin/dialtone web`.\n');
+    return;
+  }
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+  } catch {
+    res.writeHead(400).end();
+    return;
+  }
+  // Client-side routes (/, /overlay) all load the app shell.
+  const relative = extname(pathname) === '' ? 'index.html' : normalize(pathname).replace(/^[/\\]+/, '');
+  const file = join(staticDir, relative);
+  if (relative.startsWith('..') || !file.startsWith(staticDir.endsWith(sep) ? staticDir : staticDir + sep)) {
+    res.writeHead(404).end();
+    return;
+  }
+  let size: number;
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) throw new Error('not a file');
+    size = stat.size;
+  } catch {
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
+    return;
+  }
+  res.writeHead(200, {
+    'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'Content-Length': size,
+    'Content-Security-Policy': RENDERER_CSP,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-cache',
+  });
+  if (req.method === 'HEAD') res.end();
+  else createReadStream(file).pipe(res);
+}

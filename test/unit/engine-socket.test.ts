@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEngine, type RunningEngine } from '../../src/main/engine';
+import { MAX_CLIENT_MESSAGE_BYTES } from '../../src/shared/protocol';
+import { TestClient } from '../helpers/engine-client';
+
+let engine: RunningEngine;
+const url = (token = engine.token): string => `${engine.wsUrl}?token=${encodeURIComponent(token)}`;
+
+beforeAll(async () => {
+  engine = await startEngine({ env: {}, extraOrigins: ['http://localhost:5173'] });
+});
+afterAll(async () => {
+  await engine.close();
+});
+
+describe('engine socket: who may connect', () => {
+  it('listens on 127.0.0.1 only', () => {
+    expect(engine.httpUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('refuses a wrong or missing token', async () => {
+    await expect(TestClient.open(url('wrong'))).rejects.toThrow('HTTP 401');
+    await expect(TestClient.open(engine.wsUrl)).rejects.toThrow('HTTP 401');
+  });
+
+  it('refuses a foreign Origin even with the right token', async () => {
+    await expect(TestClient.open(url(), { Origin: 'https://evil.example' })).rejects.toThrow('HTTP 403');
+    await expect(TestClient.open(url(), { Origin: 'http://127.0.0.1:1' })).rejects.toThrow('HTTP 403');
+  });
+
+  it('accepts its own origin and the configured extra origin', async () => {
+    const own = await TestClient.open(url(), { Origin: engine.httpUrl });
+    const dev = await TestClient.open(url(), { Origin: 'http://localhost:5173' });
+    expect((await own.waitFor('hello')).type).toBe('hello');
+    expect((await dev.waitFor('hello')).type).toBe('hello');
+    own.close();
+    dev.close();
+  });
+});
+
+describe('engine socket: bad messages are refused, the good client keeps working', () => {
+  it('answers malformed, invalid and oversized messages with errors and stays connected', async () => {
+    const bad = await TestClient.open(url(), { Origin: engine.httpUrl });
+    const good = await TestClient.open(url(), { Origin: engine.httpUrl });
+    await bad.waitFor('hello');
+    const dropped = engine.stats.droppedMessages;
+
+    bad.ws.send('{not json');
+    expect((await bad.waitFor('error', (e) => e.code === 'bad_json')).stage).toBe('protocol');
+
+    bad.send({ type: 'lane.create', spec: 42 });
+    const invalid = await bad.waitFor('error', (e) => e.code === 'bad_message');
+    expect(invalid.message).toContain('spec');
+
+    bad.send({ type: 'no.such.message' });
+    bad.send({ type: 'chat.send', laneId: '../etc', text: 'hi' });
+    bad.ws.send('x'.repeat(MAX_CLIENT_MESSAGE_BYTES + 1));
+    const tooLarge = await bad.waitFor('error', (e) => e.code === 'too_large');
+    expect(tooLarge.recoverable).toBe(true);
+    bad.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    await bad.waitFor('error', (e) => e.code === 'unsupported_binary');
+    expect(engine.stats.droppedMessages - dropped).toBe(6);
+
+    // Both connections still work: the bad one can still ping, the good one runs a turn.
+    bad.send({ type: 'ping', id: 7, clientMs: 1 });
+    expect((await bad.waitFor('pong')).id).toBe(7);
+    good.send({ type: 'lane.create', laneId: 'good', spec: 'sim:tps=5000,ttft=0' });
+    good.send({ type: 'chat.send', laneId: 'good', text: 'Tell me about tea.' });
+    const done = await good.waitFor('llm.done', (e) => e.laneId === 'good');
+    expect(done.text.length).toBeGreaterThan(0);
+    bad.close();
+    good.close();
+  });
+
+  it('names the problem with a bad lane spec and an unknown lane', async () => {
+    const c = await TestClient.open(url());
+    c.send({ type: 'lane.create', laneId: 'x', spec: 'warp:speed=9' });
+    expect((await c.waitFor('error', (e) => e.code === 'bad_spec')).message).toContain(
+      'unknown provider "warp"',
+    );
+    c.send({ type: 'chat.send', laneId: 'nope', text: 'hi' });
+    expect((await c.waitFor('error', (e) => e.code === 'no_lane')).message).toContain('nope');
+    c.close();
+  });
+});
+
+describe('engine: web pages', () => {
+  it('serves 503 with how to build when no renderer folder was given', async () => {
+    const res = await fetch(`${engine.httpUrl}/`);
+    expect(res.status).toBe(503);
+    expect(await res.text()).toContain('bin/dialtone web');
+  });
+});
