@@ -1,0 +1,30 @@
+/**
+ * Main-process handlers for the preload's named functions. Each one checks who is asking: only the
+ * top frame of one of our own pages gets the engine's token.
+ */
+import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import { IPC_CHANNELS, type EngineConnection } from '../../shared/preload-api';
+import { isOwnOrigin } from './security';
+
+/** The sender is the top frame of a page on one of our origins (null frame: navigated away or gone). */
+export function isTrustedSender(event: IpcMainInvokeEvent, allowedOrigins: readonly string[]): boolean {
+  const frame = event.senderFrame;
+  if (!frame || frame.parent) return false;
+  return isOwnOrigin(frame.url, allowedOrigins);
+}
+
+/** Answers `getEngineConnection()`. Returns a function that removes the handler. */
+export function registerEngineConnectionHandler(
+  ipcMain: IpcMain,
+  connection: EngineConnection,
+  allowedOrigins: readonly string[],
+): () => void {
+  ipcMain.handle(IPC_CHANNELS.engineConnection, (event): EngineConnection => {
+    if (!isTrustedSender(event, allowedOrigins)) {
+      // The rejection reaches the page; the token never does.
+      throw new Error('Dialtone refused the engine connection: the request did not come from its own page.');
+    }
+    return { wsUrl: connection.wsUrl, token: connection.token };
+  });
+  return () => ipcMain.removeHandler(IPC_CHANNELS.engineConnection);
+}

@@ -1,0 +1,14 @@
+/**
+ * The sandboxed preload. It hands the renderer one named function per message and nothing else:
+ * never `ipcRenderer` itself (that would let any script in the page send on any channel) and never
+ * `process.env` (that would leak API keys). Main checks the sender's origin before it answers.
+ */
+import { contextBridge, ipcRenderer } from 'electron';
+import { IPC_CHANNELS, PRELOAD_GLOBAL, type DialtoneApi, type EngineConnection } from '../shared/preload-api';
+
+const api: DialtoneApi = {
+  // Wrapped so the page gets a plain promise and cannot pass arguments through to the channel.
+  getEngineConnection: () => ipcRenderer.invoke(IPC_CHANNELS.engineConnection) as Promise<EngineConnection>,
+};
+
+contextBridge.exposeInMainWorld(PRELOAD_GLOBAL, api);

@@ -1,0 +1,56 @@
+/**
+ * The preload, with `electron` mocked: it exposes exactly `window.dialtone.getEngineConnection` — no
+ * ipcRenderer, no process.env, no channel the page can choose.
+ */
+import { describe, expect, it, vi } from 'vitest';
+
+const fake = vi.hoisted(() => ({
+  exposeInMainWorld: vi.fn(),
+  invoke: vi.fn((_channel: string, ..._args: unknown[]) =>
+    Promise.resolve({ wsUrl: 'ws://127.0.0.1:41234/engine', token: 't' }),
+  ),
+}));
+
+vi.mock('electron', () => ({
+  contextBridge: { exposeInMainWorld: fake.exposeInMainWorld },
+  ipcRenderer: { invoke: fake.invoke, send: vi.fn(), on: vi.fn() },
+}));
+
+import '../../src/preload/index';
+import { DIALTONE_API_KEYS, IPC_CHANNELS, PRELOAD_GLOBAL } from '../../src/shared/preload-api';
+
+function exposed(): Record<string, unknown> {
+  expect(fake.exposeInMainWorld).toHaveBeenCalledTimes(1);
+  const [key, api] = fake.exposeInMainWorld.mock.calls[0] as [string, Record<string, unknown>];
+  expect(key).toBe('dialtone');
+  return api;
+}
+
+describe('the preload', () => {
+  it('exposes one global, dialtone, with exactly getEngineConnection', () => {
+    const api = exposed();
+    expect(PRELOAD_GLOBAL).toBe('dialtone');
+    expect(Object.keys(api)).toEqual(['getEngineConnection']);
+    expect(Object.keys(api)).toEqual([...DIALTONE_API_KEYS]);
+    expect(typeof api['getEngineConnection']).toBe('function');
+  });
+
+  it('hands out no Electron or Node object', () => {
+    const api = exposed();
+    for (const value of Object.values(api)) {
+      expect(value).not.toBe(fake.invoke);
+      expect(typeof value).toBe('function');
+    }
+    expect(JSON.stringify(api)).toBe('{}');
+  });
+
+  it('invokes its own channel and forwards nothing the page passes', async () => {
+    const getEngineConnection = exposed()['getEngineConnection'] as (...args: unknown[]) => Promise<unknown>;
+    await expect(getEngineConnection('dialtone:other-channel', { evil: true })).resolves.toEqual({
+      wsUrl: 'ws://127.0.0.1:41234/engine',
+      token: 't',
+    });
+    expect(fake.invoke).toHaveBeenCalledTimes(1);
+    expect(fake.invoke.mock.calls[0]).toEqual([IPC_CHANNELS.engineConnection]);
+  });
+});
