@@ -22,7 +22,10 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
 }
 
 /** Starts a long-running command and resolves with the first stdout line matching `pattern`. */
-function startUntil(args: string[], pattern: RegExp): Promise<{ child: ChildProcessWithoutNullStreams; match: RegExpMatchArray }> {
+function startUntil(
+  args: string[],
+  pattern: RegExp,
+): Promise<{ child: ChildProcessWithoutNullStreams; match: RegExpMatchArray }> {
   return new Promise((resolve, reject) => {
     const child = spawn(BIN, args);
     running.push(child);
@@ -40,12 +43,22 @@ function startUntil(args: string[], pattern: RegExp): Promise<{ child: ChildProc
 
 describe('bin/dialtone', () => {
   it('chat --json prints exactly one JSON object with the contract fields', async () => {
-    const { code, stdout } = await run(['chat', 'How are trains doing today?', '--lane', 'sim:tps=5000,ttft=50', '--json']);
+    const { code, stdout } = await run([
+      'chat',
+      'How are trains doing today?',
+      '--lane',
+      'sim:tps=5000,ttft=50',
+      '--json',
+    ]);
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const out = JSON.parse(lines[0]!);
-    expect(out).toMatchObject({ text: expect.any(String), tokens: expect.any(Number), totalMs: expect.any(Number) });
+    expect(out).toMatchObject({
+      text: expect.any(String),
+      tokens: expect.any(Number),
+      totalMs: expect.any(Number),
+    });
     expect(out.ttftMs).toBeGreaterThanOrEqual(45);
     expect(out.tokensPerSecond).toBeGreaterThan(1000);
     expect(out.text.length).toBeGreaterThan(20);
@@ -75,7 +88,10 @@ describe('bin/dialtone', () => {
   });
 
   it('sim serves any OpenAI client on the printed base URL, with the flags as defaults', async () => {
-    const { match } = await startUntil(['sim', '--port', '0', '--tps', '3000', '--ttft', '80'], /listening (\S+)\n/);
+    const { match } = await startUntil(
+      ['sim', '--port', '0', '--tps', '3000', '--ttft', '80'],
+      /listening (\S+)\n/,
+    );
     const client = new OpenAI({ baseURL: match[1], apiKey: 'anything', maxRetries: 0 });
     const models = await client.models.list();
     expect(models.data.length).toBeGreaterThan(0);

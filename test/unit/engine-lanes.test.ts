@@ -112,6 +112,10 @@ describe('lanes over the engine socket, against the embedded simulated backend',
     client.send({ type: 'chat.send', laneId: 'bad', text: 'Second try.' });
     const done = await client.waitFor('llm.done', (e) => e.laneId === 'bad');
     expect(done.text.length).toBeGreaterThan(0);
+    for (const laneId of ['a', 'fast', 'slow', 'think', 'c', 'bad', 'ok', 'limited']) {
+      client.send({ type: 'lane.remove', laneId });
+    }
+    await client.waitFor('lane.removed', (e) => e.laneId === 'limited');
   });
 
   it('a new message while a turn is in flight cancels it and keeps the spoken order', async () => {

@@ -16,7 +16,7 @@ export async function chatCommand(argv: string[]): Promise<void> {
   const json = values.json === true;
   let sim: SimServer | undefined;
   try {
-    const spec = parseLaneSpec(values.lane ?? 'fast');
+    const spec = parseLaneSpec(String(values.lane ?? 'fast'));
     if (spec.provider === 'sim' && spec.url === undefined) sim = await startSimServer();
     const provider = createLlmProvider(spec, { clock: systemClock, simBaseUrl: sim?.url });
     const abort = new AbortController();

@@ -6,7 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { systemClock, type Clock } from './clock';
 import { Engine } from './engine';
+import { parseLaneSpec } from '../../shared/lane-spec';
 import { createLlmProvider } from './providers/llm';
+import type { LlmProvider } from './providers/llm/types';
 import { listenEngineServer, type EngineServerStats } from './server';
 import { startSimServer } from './sim/server';
 
@@ -45,6 +47,9 @@ export async function startEngine(opts: EngineOptions = {}): Promise<RunningEngi
     env,
     createProvider: (spec) => createLlmProvider(spec, { clock, simBaseUrl: sim.url, env }),
   });
+  await warmUp(
+    createLlmProvider(parseLaneSpec('sim:tps=100000,ttft=0,max=4'), { clock, simBaseUrl: sim.url, env }),
+  );
   const token = randomBytes(24).toString('base64url');
   const stats: EngineServerStats = { rejectedUpgrades: 0, droppedMessages: 0 };
   const server = await listenEngineServer({
@@ -71,4 +76,16 @@ export async function startEngine(opts: EngineOptions = {}): Promise<RunningEngi
       await sim.close();
     },
   };
+}
+
+/**
+ * One tiny request through the client before the first real turn: the first request in a process
+ * pays ~100 ms for loading the HTTP stack and cold JIT, which would otherwise land on the first
+ * turn's TTFT and be blamed on the backend.
+ */
+async function warmUp(provider: LlmProvider): Promise<void> {
+  const signal = new AbortController().signal;
+  await provider
+    .stream({ messages: [{ role: 'user', content: 'hi' }], signal, onEvent: () => {} })
+    .catch(() => {});
 }

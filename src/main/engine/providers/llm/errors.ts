@@ -6,18 +6,31 @@ export type LlmErrorCode =
   | 'auth' // 401/403: bad or missing key
   | 'rate_limited' // 429, with retryAfterMs when the provider says
   | 'bad_request' // 400/404/422: wrong model, bad parameters
-  | 'server' // 5xx
+  | 'server' // 5xx, or an error event inside the stream
   | 'network' // could not connect / connection refused / DNS
   | 'stream_cut' // the connection closed before the stream finished
   | 'stalled' // no data for longer than the stall timeout
   | 'malformed'; // the stream was not valid SSE / JSON chunks
 
+/** Whether trying the same request again may succeed (the UI offers "try again" for these). */
+export const LLM_ERROR_RETRYABLE: Readonly<Record<LlmErrorCode, boolean>> = {
+  auth: false,
+  rate_limited: true,
+  bad_request: false,
+  server: true,
+  network: true,
+  stream_cut: true,
+  stalled: true,
+  malformed: false,
+};
+
 export class LlmError extends Error {
   override name = 'LlmError';
   constructor(
     readonly code: LlmErrorCode,
+    /** One sentence a presenter can act on; names the provider, never contains a key. */
     message: string,
-    readonly retryable: boolean,
+    readonly retryable: boolean = LLM_ERROR_RETRYABLE[code],
     readonly extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
   ) {
     super(message);
@@ -25,6 +38,7 @@ export class LlmError extends Error {
   get status(): number | undefined {
     return this.extra.status;
   }
+  /** How long the provider asked us to wait before retrying, ms (429 only). */
   get retryAfterMs(): number | undefined {
     return this.extra.retryAfterMs;
   }

@@ -21,7 +21,7 @@ export interface LlmStreamRequest {
   messages: ChatMessage[];
   /** Aborting ends the request at once; `stream` then resolves with `aborted: true`. */
   signal: AbortSignal;
-  /** Called synchronously for every piece, in order. Must not throw. */
+  /** Called synchronously for every piece, in order. Must not throw (if it does, `stream` rejects with that error as is). */
   onEvent: (event: LlmEvent) => void;
   /** Scripted reply for the simulated backend (scenarios); ignored by real providers. */
   simReply?: string;
@@ -42,6 +42,9 @@ export interface LlmProvider {
   readonly model: string;
   /** Human label, e.g. "Cerebras · llama3.1-8b". */
   readonly label: string;
-  /** Streams one completion. Rejects only with `LlmError` (never for an abort). */
+  /**
+   * Streams one completion. Rejects only with `LlmError` (never for an abort), or with whatever
+   * `onEvent` threw.
+   */
   stream(request: LlmStreamRequest): Promise<LlmResult>;
 }

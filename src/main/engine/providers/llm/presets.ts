@@ -1,0 +1,115 @@
+/**
+ * Backend presets: where each provider lives, which model it defaults to and where its key comes from.
+ * Keys are looked up here and nowhere else; what leaves this file is only whether one is set.
+ */
+import type { LaneSpec, LlmProviderId } from '../../../../shared/lane-spec';
+import { LaneSpecError, LLM_PROVIDERS } from '../../../../shared/lane-spec';
+import type { ProviderInfo } from '../../../../shared/protocol';
+
+export interface LlmPreset {
+  /** Name shown to people, e.g. "Cerebras". */
+  label: string;
+  /** Base URL ending in /v1; empty when the lane supplies it (sim: the embedded backend; any base URL). */
+  url: string;
+  defaultModel: string;
+  /** Environment variable holding the key. */
+  keyEnv?: string;
+  /** Requests without a key are refused before they are sent. */
+  needsKey: boolean;
+}
+
+export const SIM_MODEL = 'dialtone-sim';
+
+export const LLM_PRESETS: Record<LlmProviderId, LlmPreset> = {
+  sim: { label: 'Simulated', url: '', defaultModel: SIM_MODEL, needsKey: false },
+  cerebras: {
+    label: 'Cerebras',
+    url: 'https://api.cerebras.ai/v1',
+    defaultModel: 'llama3.1-8b',
+    keyEnv: 'CEREBRAS_API_KEY',
+    needsKey: true,
+  },
+  groq: {
+    label: 'Groq',
+    url: 'https://api.groq.com/openai/v1',
+    defaultModel: 'llama-3.1-8b-instant',
+    keyEnv: 'GROQ_API_KEY',
+    needsKey: true,
+  },
+  sambanova: {
+    label: 'SambaNova',
+    url: 'https://api.sambanova.ai/v1',
+    defaultModel: 'Meta-Llama-3.1-8B-Instruct',
+    keyEnv: 'SAMBANOVA_API_KEY',
+    needsKey: true,
+  },
+  openai: {
+    label: 'OpenAI',
+    url: 'https://api.openai.com/v1',
+    defaultModel: 'gpt-4o-mini',
+    keyEnv: 'OPENAI_API_KEY',
+    needsKey: true,
+  },
+  openrouter: {
+    label: 'OpenRouter',
+    url: 'https://openrouter.ai/api/v1',
+    defaultModel: 'meta-llama/llama-3.1-8b-instruct',
+    keyEnv: 'OPENROUTER_API_KEY',
+    needsKey: true,
+  },
+  ollama: { label: 'Ollama', url: 'http://127.0.0.1:11434/v1', defaultModel: 'llama3.2', needsKey: false },
+  lmstudio: {
+    label: 'LM Studio',
+    url: 'http://127.0.0.1:1234/v1',
+    defaultModel: 'llama-3.2-3b-instruct',
+    needsKey: false,
+  },
+  'openai-compatible': {
+    label: 'OpenAI-compatible',
+    url: '',
+    defaultModel: 'default',
+    keyEnv: 'OPENAI_COMPATIBLE_API_KEY',
+    needsKey: false,
+  },
+};
+
+type Env = Record<string, string | undefined>;
+
+function envKey(preset: LlmPreset, env: Env): string | undefined {
+  const value = preset.keyEnv === undefined ? undefined : env[preset.keyEnv];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** The presets as the UI sees them: whether a key is set, never the key. */
+export function listProviders(env: Env): ProviderInfo[] {
+  return LLM_PROVIDERS.map((id) => {
+    const p = LLM_PRESETS[id];
+    const info: ProviderInfo = {
+      id,
+      label: p.label,
+      url: p.url,
+      defaultModel: p.defaultModel,
+      keySet: envKey(p, env) !== undefined,
+      needsKey: p.needsKey,
+    };
+    if (p.keyEnv !== undefined) info.keyEnv = p.keyEnv;
+    return info;
+  });
+}
+
+/**
+ * The key a lane will send: `key=` in the spec wins over the environment. Throws a LaneSpecError that
+ * says what to set when the provider needs a key and has none.
+ */
+export function resolveKey(spec: LaneSpec, env: Env): string | undefined {
+  const preset = LLM_PRESETS[spec.provider];
+  const explicit = spec.provider === 'sim' ? undefined : spec.key?.trim();
+  const key = explicit !== undefined && explicit !== '' ? explicit : envKey(preset, env);
+  if (key === undefined && preset.needsKey) {
+    throw new LaneSpecError(
+      `${preset.label} needs an API key: set ${preset.keyEnv} in the environment, ` +
+        `or add key=… to the lane spec (${spec.provider}:key=…)`,
+    );
+  }
+  return key;
+}

@@ -1,0 +1,93 @@
+/**
+ * Builds LlmTurnMetrics from what one stream recorded. The stream keeps raw references to the
+ * provider's `usage`, `time_info` and `x_groq.usage` objects (no per-chunk work); they are validated
+ * here, once, at the end of the turn. A malformed accounting object is ignored, never fatal: the turn's
+ * text arrived fine, only the provider's bookkeeping is unusable, so we fall back to our own counts.
+ */
+import { z } from 'zod';
+import type { LlmTurnMetrics, ProviderTiming } from '../../../../shared/metrics';
+
+const count = z.number().int().nonnegative();
+
+const Usage = z.object({
+  completion_tokens: count,
+  completion_tokens_details: z.object({ reasoning_tokens: count.nullish() }).nullish(),
+});
+
+/** Seconds, as Cerebras (`time_info`) and Groq (`x_groq.usage`) both report them. */
+const seconds = z.number().nonnegative().nullish();
+const TimingSeconds = z.object({
+  queue_time: seconds,
+  prompt_time: seconds,
+  completion_time: seconds,
+  total_time: seconds,
+});
+
+/** What a stream recorded; times are engine-clock ms. */
+export interface StreamRecord {
+  requestMs: number;
+  endMs: number;
+  firstTokenMs: number | null;
+  firstAnswerTokenMs: number | null;
+  lastTokenMs: number | null;
+  /** Non-empty content deltas. */
+  answerChunks: number;
+  /** Non-empty reasoning deltas. */
+  reasoningChunks: number;
+  usage: unknown;
+  timeInfo: unknown;
+  groqUsage: unknown;
+}
+
+export function buildMetrics(r: StreamRecord): LlmTurnMetrics {
+  let tokens = r.answerChunks;
+  let reasoningTokens = r.reasoningChunks;
+  let tokenCountSource: LlmTurnMetrics['tokenCountSource'] = 'chunks';
+  // Groq has sent token counts inside x_groq.usage; prefer the standard `usage` when both exist.
+  const usage = Usage.safeParse(r.usage ?? r.groqUsage);
+  if (usage.success) {
+    const reported = usage.data.completion_tokens_details?.reasoning_tokens;
+    // completion_tokens includes reasoning; without a breakdown, our count of reasoning deltas stands in.
+    reasoningTokens = reported ?? r.reasoningChunks;
+    tokens = Math.max(0, usage.data.completion_tokens - reasoningTokens);
+    tokenCountSource = 'usage';
+  }
+  const genMs =
+    r.firstTokenMs !== null && r.lastTokenMs !== null ? Math.max(0, r.lastTokenMs - r.firstTokenMs) : 0;
+  const generated = tokens + reasoningTokens;
+  const metrics: LlmTurnMetrics = {
+    requestMs: r.requestMs,
+    firstTokenMs: r.firstTokenMs,
+    firstAnswerTokenMs: r.firstAnswerTokenMs,
+    lastTokenMs: r.lastTokenMs,
+    ttftMs: r.firstTokenMs === null ? null : r.firstTokenMs - r.requestMs,
+    tokens,
+    reasoningTokens,
+    tokenCountSource,
+    // n tokens span n − 1 gaps; a rate over a zero interval (one read carried them all) means nothing.
+    tokensPerSecond: generated >= 2 && genMs > 0 ? (generated - 1) / (genMs / 1000) : null,
+    genMs,
+    totalMs: r.endMs - r.requestMs,
+  };
+  const timing = providerTiming(r.timeInfo, 'time_info') ?? providerTiming(r.groqUsage, 'x_groq');
+  if (timing) metrics.providerTiming = timing;
+  return metrics;
+}
+
+function providerTiming(raw: unknown, source: ProviderTiming['source']): ProviderTiming | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const parsed = TimingSeconds.safeParse(raw);
+  if (!parsed.success) return undefined;
+  const t = parsed.data;
+  const out: ProviderTiming = { source };
+  if (t.queue_time != null) out.queueMs = toMs(t.queue_time);
+  if (t.prompt_time != null) out.promptMs = toMs(t.prompt_time);
+  if (t.completion_time != null) out.completionMs = toMs(t.completion_time);
+  if (t.total_time != null) out.totalMs = toMs(t.total_time);
+  return Object.keys(out).length > 1 ? out : undefined;
+}
+
+/** Seconds → ms, rounded to the microsecond so 0.123 s reads 123, not 123.00000000000001. */
+function toMs(s: number): number {
+  return Math.round(s * 1e6) / 1e3;
+}
