@@ -17,6 +17,8 @@ export interface SimKnobs {
   seed: number;
   /** Upper bound on answer tokens (the request's max_tokens still wins when lower). */
   maxTokens?: number;
+  /** Exact answer length in tokens (long replies for demos and benchmarks); default: a natural 40–150. */
+  replyTokens?: number;
 }
 
 /** Fault injection for tests and rehearsals (simulated backend only). */
@@ -83,7 +85,7 @@ export const LANE_PRESETS: Record<string, { spec: string; label: string }> = {
   },
 };
 
-const SIM_KEYS = ['tps', 'ttft', 'reasoning', 'jitter', 'seed', 'max', 'fault', 'url'] as const;
+const SIM_KEYS = ['tps', 'ttft', 'reasoning', 'jitter', 'seed', 'max', 'tokens', 'fault', 'url'] as const;
 const REMOTE_KEYS = ['url', 'model', 'key', 'max', 'temperature'] as const;
 
 function parsePairs(body: string, spec: string): Map<string, string> {
@@ -163,6 +165,8 @@ export function parseLaneSpec(input: string): LaneSpec {
     if (seed !== undefined) knobs.seed = Math.round(num(spec, 'seed', seed, 0, 2 ** 31));
     const max = get('max');
     if (max !== undefined) knobs.maxTokens = Math.round(num(spec, 'max', max, 1, 1_000_000));
+    const tokens = get('tokens');
+    if (tokens !== undefined) knobs.replyTokens = Math.round(num(spec, 'tokens', tokens, 1, 1_000_000));
     const out: SimLaneSpec = { provider: 'sim', knobs };
     const fault = get('fault');
     if (fault !== undefined) out.fault = parseFault(spec, fault);
@@ -214,6 +218,7 @@ export function formatLaneSpec(spec: LaneSpec): string {
     if (k.jitter) parts.push(`jitter=${k.jitter}`);
     if (k.seed !== DEFAULT_SIM_KNOBS.seed) parts.push(`seed=${k.seed}`);
     if (k.maxTokens !== undefined) parts.push(`max=${k.maxTokens}`);
+    if (k.replyTokens !== undefined) parts.push(`tokens=${k.replyTokens}`);
     if (spec.fault) parts.push(`fault=${formatFault(spec.fault)}`);
     if (spec.url) parts.push(`url=${spec.url}`);
   } else {

@@ -30,6 +30,9 @@ describe('lane specs', () => {
     ).toMatchObject({
       fault: { kind: 'status', status: 429, retryAfterS: 3 },
     });
+    expect(parseLaneSpec('sim:tps=20000,tokens=4000')).toMatchObject({
+      knobs: { tps: 20000, replyTokens: 4000 },
+    });
     expect(parseLaneSpec('sim:fault=drop@20')).toMatchObject({ fault: { kind: 'drop', afterTokens: 20 } });
   });
 

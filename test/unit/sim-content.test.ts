@@ -93,6 +93,14 @@ describe('reply content', () => {
     expect(plan('Why is the sky blue?', 1, { maxAnswerTokens: 10_000 }).finishReason).toBe('stop');
   });
 
+  it('writes an answer of exactly the requested length, still on topic, when told how long', () => {
+    const p = plan('Tell me about sailing boats.', 1, { answerTokens: 2_000 });
+    expect(p.answer).toHaveLength(2_000);
+    expect(p.finishReason).toBe('stop');
+    expect(p.answer.join('')).toMatch(/sailing/i);
+    expect(plan('Tell me about sailing boats.', 1, { answerTokens: 5 }).answer).toHaveLength(5);
+  });
+
   it('uses a scripted reply verbatim', () => {
     const reply = 'Scripted: exactly these words, café included.';
     expect(plan('anything', 1, { reply }).answer.join('')).toBe(reply);

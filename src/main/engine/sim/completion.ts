@@ -56,6 +56,7 @@ export function runCompletion(
     reasoningTokens: knobs.reasoningTokens,
     maxAnswerTokens: caps.length ? Math.min(...caps) : undefined,
     reply: ctx.reply,
+    answerTokens: knobs.replyTokens,
   });
   const promptTokens = messages.reduce((sum, m) => sum + countTokens(messageText(m)) + TOKENS_PER_MESSAGE, 3);
   const usage = makeUsage(promptTokens, plan.answer.length, plan.reasoning.length);

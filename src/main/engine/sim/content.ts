@@ -27,6 +27,8 @@ export interface ReplyPlanInput {
   maxAnswerTokens?: number;
   /** Scripted reply text, streamed instead of generated text. */
   reply?: string;
+  /** Exact answer length, tokens: generated text continues (or is cut) to reach it. */
+  answerTokens?: number;
 }
 
 export interface ReplyPlan {
@@ -44,6 +46,10 @@ export function planReply(input: ReplyPlanInput): ReplyPlan {
   const topic = extractTopic(input.question);
   const reasoning = input.reasoningTokens > 0 ? makeReasoning(rng, topic, input.reasoningTokens) : [];
   let answer = tokenize(input.reply ?? makeAnswer(rng, topic));
+  if (input.answerTokens !== undefined && input.reply === undefined) {
+    while (answer.length < input.answerTokens) answer.push(...tokenize(' ' + makeAnswer(rng, topic)));
+    answer = answer.slice(0, input.answerTokens);
+  }
   let finishReason: ReplyPlan['finishReason'] = 'stop';
   if (input.maxAnswerTokens !== undefined && answer.length > input.maxAnswerTokens) {
     answer = answer.slice(0, input.maxAnswerTokens);

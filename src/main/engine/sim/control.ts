@@ -28,6 +28,8 @@ export const SimControl = z.strictObject({
   jitter: z.number().min(0).max(1).optional(),
   seed: z.number().int().optional(),
   maxTokens: z.number().int().positive().optional(),
+  /** Exact answer length in tokens: generated text goes on until it is reached. */
+  replyTokens: z.number().int().positive().max(1_000_000).optional(),
   fault: SimFaultSchema.optional(),
   /** Scripted reply: streamed word by word instead of generated text (scenarios). */
   reply: z.string().max(100_000).optional(),
@@ -76,6 +78,8 @@ export function mergeKnobs(defaults: SimKnobs, control: SimControl): SimKnobs {
   };
   const maxTokens = control.maxTokens ?? defaults.maxTokens;
   if (maxTokens !== undefined) knobs.maxTokens = maxTokens;
+  const replyTokens = control.replyTokens ?? defaults.replyTokens;
+  if (replyTokens !== undefined) knobs.replyTokens = replyTokens;
   return knobs;
 }
 

@@ -100,11 +100,11 @@ function simControl(spec: SimLaneSpec): SimControl {
     seed: k.seed,
   };
   if (k.maxTokens !== undefined) control.maxTokens = k.maxTokens;
+  if (k.replyTokens !== undefined) control.replyTokens = k.replyTokens;
   if (spec.fault) control.fault = spec.fault;
   return control;
 }
 
-/** JSON with everything outside ASCII escaped: header values must be Latin-1, replies may be any text. */
 function simLabel(spec: SimLaneSpec): string {
   const k = spec.knobs;
   const parts = [`${k.tps.toLocaleString('en-US')} tok/s`, `TTFT ${k.ttftMs.toLocaleString('en-US')} ms`];
