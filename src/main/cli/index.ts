@@ -4,6 +4,7 @@
  */
 import { LaneSpecError } from '../../shared/lane-spec';
 import { CliError } from './args';
+import { benchCommand } from './bench';
 import { chatCommand } from './chat';
 import { simCommand } from './sim';
 import { webCommand } from './web';
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   sim: { run: simCommand, help: 'serve the simulated OpenAI-compatible backend' },
   chat: { run: chatCommand, help: 'one streamed reply from a lane, measured' },
   web: { run: webCommand, help: 'the app in any browser (engine + renderer on 127.0.0.1)' },
+  bench: { run: benchCommand, help: 'measure the token path and the client (figures for BENCHMARKS.md)' },
 };
 
 function usage(): string {

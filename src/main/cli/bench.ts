@@ -1,0 +1,53 @@
+/**
+ * `dialtone bench`: the project's measured figures, as one JSON object (with --json) and as lines on
+ * stderr. BENCHMARKS.md records a run of this with the machine it ran on.
+ */
+import { cpus } from 'node:os';
+import { benchClientOverhead } from '../bench/client-overhead';
+import { round } from '../bench/stats';
+import { benchTokenPath } from '../bench/token-path';
+import { CliError, parse, printJson, say } from './args';
+
+const USAGE = 'dialtone bench [--only client|token-path] [--quick] [--json]';
+
+const BENCHES = {
+  client: async (quick: boolean) => {
+    say('client: our LLM client vs the plain openai streaming loop, same 20,000 tok/s stream…');
+    const r = await benchClientOverhead({ runs: quick ? 6 : 20 });
+    say(
+      `  CPU per ${r.tokens}-token reply: ours ${round(r.ourMsMedian)} ms, plain ${round(r.plainMsMedian)} ms ` +
+        `→ ratio ${round(r.ratio)} (range ${round(r.spread.ratioMin)}–${round(r.spread.ratioMax)}), ` +
+        `${round(r.overheadUsPerToken)} µs/token more`,
+    );
+    return r;
+  },
+  'token-path': async (quick: boolean) => {
+    say('token-path: sim → HTTP/SSE → client → engine → WebSocket → headless Chromium, painted…');
+    return benchTokenPath({
+      rates: quick ? [2_000, 20_000] : undefined,
+      streamSeconds: quick ? 1 : 2,
+      log: say,
+    });
+  },
+} as const;
+
+export async function benchCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parse(
+    argv,
+    { only: { type: 'string' }, quick: { type: 'boolean' } },
+    USAGE,
+  );
+  if (positionals.length) throw new CliError(`unexpected argument "${positionals[0]}"\nusage: ${USAGE}`);
+  const only = values.only === undefined ? undefined : String(values.only);
+  if (only !== undefined && !(only in BENCHES)) {
+    throw new CliError(`--only ${only}: not one of ${Object.keys(BENCHES).join(', ')}`);
+  }
+  const quick = values.quick === true;
+  const figures: Record<string, unknown> = {
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
+  };
+  for (const [name, run] of Object.entries(BENCHES)) {
+    if (only === undefined || only === name) figures[name] = await run(quick);
+  }
+  if (values.json === true) printJson(figures);
+}

@@ -1,0 +1,42 @@
+import { useAppStore } from '../store/use-app-store';
+import { DEFAULT_LANE_SPEC, useServices } from './services';
+import { ENGINE_ERRORS } from '../store/app-store';
+import { ErrorList } from '../lanes/ErrorList';
+import { LanePanel } from '../lanes/LanePanel';
+import { Footer } from './Footer';
+
+/** Lanes that fit side by side on a stage screen. */
+export const MAX_VISIBLE_LANES = 4;
+
+export function App() {
+  const { send } = useServices();
+  const laneOrder = useAppStore((s) => s.laneOrder);
+  const ready = useAppStore((s) => s.ready);
+  const connected = useAppStore((s) => s.connection.status === 'open');
+  return (
+    <div className="app">
+      <header className="app-head">
+        <h1>Dialtone</h1>
+        <p className="tagline">hear the speed of inference</p>
+        <button
+          type="button"
+          data-testid="add-lane"
+          disabled={!connected || laneOrder.length >= MAX_VISIBLE_LANES}
+          onClick={() => send({ type: 'lane.create', spec: DEFAULT_LANE_SPEC })}
+        >
+          + lane
+        </button>
+      </header>
+      <ErrorList laneId={ENGINE_ERRORS} testId="engine-error" />
+      <main className="lanes" data-lanes={laneOrder.length}>
+        {laneOrder.map((laneId) => (
+          <LanePanel key={laneId} laneId={laneId} />
+        ))}
+        {laneOrder.length === 0 && (
+          <p className="placeholder">{ready ? 'Creating a lane…' : 'Connecting to the engine…'}</p>
+        )}
+      </main>
+      <Footer />
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+/**
+ * Wires the app together: one engine client feeds both the store (structure) and the live turns
+ * (streamed text and counters), and the painter shows the latter once per frame.
+ */
+import { createContext, useContext } from 'react';
+import type { ClientMessage } from '../../../shared/protocol';
+import type { EngineConnection } from '../../../shared/preload-api';
+import { EngineClient } from '../engine-client';
+import { createAppStore, type AppStore } from '../store/app-store';
+import { LiveTurns } from '../stream/live-turns';
+import { PaintStats } from '../stream/paint-stats';
+import { Painter } from '../stream/painter';
+
+/** The backend a lane starts with when the engine has none. */
+export const DEFAULT_LANE_SPEC = 'fast';
+
+export interface Services {
+  store: AppStore;
+  live: LiveTurns;
+  painter: Painter;
+  stats: PaintStats;
+  /** Sends to the engine; a message that cannot be sent becomes a visible error on the lane. */
+  send(message: ClientMessage): boolean;
+  start(): void;
+  stop(): void;
+}
+
+export function createServices(connection: () => Promise<EngineConnection>): Services {
+  const store = createAppStore();
+  const stats = new PaintStats();
+  let client: EngineClient | null = null;
+  let painter: Painter | null = null;
+  const live = new LiveTurns(
+    () => client?.engineNow() ?? null,
+    () => painter?.wake(),
+  );
+  painter = new Painter(live, () => client?.clock ?? null, stats);
+
+  client = new EngineClient(
+    {
+      onEvent(event) {
+        live.apply(event);
+        store.getState().applyEvent(event);
+        if (event.type === 'hello' && event.lanes.length === 0) {
+          client?.send({ type: 'lane.create', spec: DEFAULT_LANE_SPEC });
+        }
+      },
+      onConnection: (info) => store.getState().setConnection(info),
+      onClock: (sync) => store.getState().setClock(sync),
+      onInvalid: (total, reason) => store.getState().noteInvalid(total, reason),
+    },
+    { connection },
+  );
+
+  const engine = client;
+  return {
+    store,
+    live,
+    painter,
+    stats,
+    send(message) {
+      const sent = engine.send(message);
+      if (!sent && 'laneId' in message && message.laneId !== undefined) {
+        store
+          .getState()
+          .addLocalError(message.laneId, 'disconnected', 'not sent: the engine is not connected');
+      }
+      return sent;
+    },
+    start: () => engine.start(),
+    stop: () => engine.stop(),
+  };
+}
+
+export const ServicesContext = createContext<Services | null>(null);
+
+export function useServices(): Services {
+  const services = useContext(ServicesContext);
+  if (services === null) throw new Error('useServices outside ServicesContext');
+  return services;
+}

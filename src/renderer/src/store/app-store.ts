@@ -1,0 +1,226 @@
+/**
+ * The app's state outside React (a zustand vanilla store): lanes, providers, presets, the structure
+ * of each lane's latest turn, errors and the connection. Only engine events and a few UI actions
+ * change it; per-token data never passes through here (see stream/live-turns.ts).
+ */
+import { createStore } from 'zustand/vanilla';
+import type { EngineEvent, LaneSnapshot, ProviderInfo } from '../../../shared/protocol';
+import type { ClockSync } from '../clock-sync';
+import type { ConnectionInfo } from '../engine-client';
+
+export interface PresetInfo {
+  name: string;
+  spec: string;
+  label: string;
+}
+
+/** The latest turn of a lane, as far as layout cares. */
+export interface TurnView {
+  /** Null while the message is on its way and the engine has not started the turn yet. */
+  turnId: string | null;
+  userText: string;
+  status: 'sending' | 'running' | 'done' | 'cancelled' | 'failed';
+  /** Reasoning tokens arrived (the reasoning block is shown). */
+  hasReasoning: boolean;
+}
+
+/** An error as the UI shows it. */
+export interface ErrorView {
+  /** Local id, for dismissing. */
+  id: number;
+  stage: string;
+  code: string;
+  message: string;
+  /** The lane keeps working; trying again may succeed. */
+  recoverable: boolean;
+  retryAfterMs?: number;
+  turnId?: string;
+}
+
+/** Key in `errors` for errors not tied to a lane. */
+export const ENGINE_ERRORS = '';
+/** Errors kept per lane; older ones drop off. */
+const MAX_ERRORS = 4;
+
+export interface AppState {
+  connection: ConnectionInfo;
+  clock: ClockSync | null;
+  /** Engine events dropped because they failed validation. */
+  invalidEvents: number;
+  lastInvalidReason: string | null;
+  /** `hello` received on the current socket. */
+  ready: boolean;
+  presets: PresetInfo[];
+  providers: ProviderInfo[];
+  laneOrder: string[];
+  lanes: Record<string, LaneSnapshot>;
+  turns: Record<string, TurnView>;
+  errors: Record<string, ErrorView[]>;
+}
+
+export interface AppActions {
+  applyEvent(event: EngineEvent): void;
+  setConnection(info: ConnectionInfo): void;
+  setClock(sync: ClockSync): void;
+  noteInvalid(total: number, reason: string): void;
+  /** The user sent a message; shown until the engine starts the turn. */
+  noteSending(laneId: string, text: string): void;
+  /** A local failure to show on a lane (e.g. the socket was closed when sending). */
+  addLocalError(laneId: string, code: string, message: string): void;
+  dismissError(laneId: string, id: number): void;
+}
+
+export type AppStore = ReturnType<typeof createAppStore>;
+
+let nextErrorId = 1;
+
+export function createAppStore() {
+  return createStore<AppState & AppActions>()((set, get) => {
+    const setTurn = (laneId: string, turn: TurnView): void =>
+      set((s) => ({ turns: { ...s.turns, [laneId]: turn } }));
+    const patchTurn = (laneId: string, turnId: string, patch: Partial<TurnView>): void => {
+      const turn = get().turns[laneId];
+      if (turn?.turnId === turnId) setTurn(laneId, { ...turn, ...patch });
+    };
+    const pushError = (laneId: string, error: Omit<ErrorView, 'id'>): void =>
+      set((s) => ({
+        errors: {
+          ...s.errors,
+          [laneId]: [...(s.errors[laneId] ?? []), { ...error, id: nextErrorId++ }].slice(-MAX_ERRORS),
+        },
+      }));
+
+    return {
+      connection: { status: 'connecting', attempt: 0 },
+      clock: null,
+      invalidEvents: 0,
+      lastInvalidReason: null,
+      ready: false,
+      presets: [],
+      providers: [],
+      laneOrder: [],
+      lanes: {},
+      turns: {},
+      errors: {},
+
+      applyEvent(event) {
+        switch (event.type) {
+          case 'hello': {
+            const lanes = Object.fromEntries(event.lanes.map((l) => [l.laneId, l]));
+            const turns: Record<string, TurnView> = {};
+            for (const [laneId, turn] of Object.entries(get().turns)) {
+              const lane = lanes[laneId];
+              if (!lane) continue;
+              const lost = (turn.status === 'running' || turn.status === 'sending') && lane.state === 'idle';
+              turns[laneId] = lost ? { ...turn, status: 'failed' } : turn;
+              if (lost) {
+                pushError(laneId, {
+                  stage: 'engine',
+                  code: 'disconnected',
+                  message:
+                    'the connection to the engine dropped during this turn; the reply may be incomplete',
+                  recoverable: true,
+                });
+              }
+            }
+            set({
+              ready: true,
+              presets: event.presets,
+              providers: event.providers,
+              laneOrder: event.lanes.map((l) => l.laneId),
+              lanes,
+              turns,
+            });
+            return;
+          }
+          case 'lane.state': {
+            const lane = event.lane;
+            set((s) => {
+              const turn = s.turns[lane.laneId];
+              // An emptied history is a reset: the finished turn goes with it.
+              const reset =
+                lane.history.length === 0 &&
+                turn !== undefined &&
+                turn.status !== 'sending' &&
+                turn.status !== 'running';
+              const { [lane.laneId]: _dropped, ...kept } = s.turns;
+              return {
+                lanes: { ...s.lanes, [lane.laneId]: lane },
+                laneOrder: s.laneOrder.includes(lane.laneId) ? s.laneOrder : [...s.laneOrder, lane.laneId],
+                ...(reset ? { turns: kept } : {}),
+              };
+            });
+            return;
+          }
+          case 'lane.removed':
+            set((s) => {
+              const { [event.laneId]: _lane, ...lanes } = s.lanes;
+              const { [event.laneId]: _turn, ...turns } = s.turns;
+              const { [event.laneId]: _errors, ...errors } = s.errors;
+              return { lanes, turns, errors, laneOrder: s.laneOrder.filter((id) => id !== event.laneId) };
+            });
+            return;
+          case 'turn.started':
+            setTurn(event.laneId, {
+              turnId: event.turnId,
+              userText: event.userText,
+              status: 'running',
+              hasReasoning: false,
+            });
+            // A new turn supersedes the errors of earlier turns on this lane.
+            set((s) => ({ errors: { ...s.errors, [event.laneId]: [] } }));
+            return;
+          case 'llm.reasoning':
+            if (get().turns[event.laneId]?.hasReasoning === false) {
+              patchTurn(event.laneId, event.turnId, { hasReasoning: true });
+            }
+            return;
+          case 'llm.done':
+            patchTurn(event.laneId, event.turnId, { status: 'done' });
+            return;
+          case 'interrupt':
+            patchTurn(event.laneId, event.turnId, { status: 'cancelled' });
+            return;
+          case 'error': {
+            const laneId = event.laneId ?? ENGINE_ERRORS;
+            const turn = get().turns[laneId];
+            if (turn && event.turnId !== undefined) patchTurn(laneId, event.turnId, { status: 'failed' });
+            else if (turn?.status === 'sending') setTurn(laneId, { ...turn, status: 'failed' });
+            const { type: _type, laneId: _laneId, ...rest } = event;
+            pushError(laneId, rest);
+            return;
+          }
+          case 'pong':
+          case 'llm.token':
+            return;
+        }
+      },
+
+      setConnection(info) {
+        set(info.status === 'open' ? { connection: info } : { connection: info, ready: false });
+      },
+
+      setClock(sync) {
+        set({ clock: sync });
+      },
+
+      noteInvalid(total, reason) {
+        set({ invalidEvents: total, lastInvalidReason: reason });
+      },
+
+      noteSending(laneId, text) {
+        setTurn(laneId, { turnId: null, userText: text, status: 'sending', hasReasoning: false });
+      },
+
+      addLocalError(laneId, code, message) {
+        pushError(laneId, { stage: 'engine', code, message, recoverable: true });
+      },
+
+      dismissError(laneId, id) {
+        set((s) => ({
+          errors: { ...s.errors, [laneId]: (s.errors[laneId] ?? []).filter((e) => e.id !== id) },
+        }));
+      },
+    };
+  });
+}

@@ -1,0 +1,93 @@
+/**
+ * The live figures of a turn as display strings. Pure: the painter calls it every frame with the
+ * engine time now; a turn in flight counts up, a finished one shows what the engine measured.
+ */
+import type { LiveTurn } from './live-turns';
+
+export interface FigureValues {
+  /** What the figures describe: "turn in flight", "last turn", … */
+  label: string;
+  ttft: string;
+  /** No token yet: `ttft` is the wait so far, still counting. */
+  ttftPending: boolean;
+  tokens: string;
+  /** Hidden reasoning tokens, e.g. "+400 reasoning"; empty when none. */
+  reasoning: string;
+  tps: string;
+  elapsed: string;
+}
+
+export const NO_VALUE = '—';
+
+const EMPTY: FigureValues = {
+  label: 'no turn yet',
+  ttft: NO_VALUE,
+  ttftPending: false,
+  tokens: NO_VALUE,
+  reasoning: '',
+  tps: NO_VALUE,
+  elapsed: NO_VALUE,
+};
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+export function formatMs(ms: number): string {
+  return integer.format(Math.max(0, ms));
+}
+
+export function formatRate(tokensPerSecond: number): string {
+  return tokensPerSecond < 100 ? tokensPerSecond.toFixed(1) : integer.format(tokensPerSecond);
+}
+
+export function formatSeconds(ms: number): string {
+  return (Math.max(0, ms) / 1000).toFixed(2);
+}
+
+/** Decode rate while streaming: generated tokens over first → newest token (as the engine computes at the end). */
+function liveRate(turn: LiveTurn): number | null {
+  const generated = turn.answerTokens + turn.reasoningTokens;
+  if (turn.firstTokenMs === null || turn.lastTokenMs === null || generated < 2) return null;
+  const spanMs = turn.lastTokenMs - turn.firstTokenMs;
+  return spanMs > 0 ? ((generated - 1) * 1000) / spanMs : null;
+}
+
+const LABELS: Record<LiveTurn['status'], string> = {
+  running: 'turn in flight',
+  done: 'last turn',
+  cancelled: 'last turn (cancelled)',
+  failed: 'last turn (failed)',
+};
+
+export function figureValues(turn: LiveTurn | null, engineNowMs: number | null): FigureValues {
+  if (turn === null) return EMPTY;
+  const m = turn.metrics;
+  const running = turn.status === 'running';
+  const nowMs = engineNowMs ?? turn.lastTokenMs ?? turn.requestMs;
+
+  let ttftMs = m ? m.ttftMs : turn.firstTokenMs === null ? null : turn.firstTokenMs - turn.requestMs;
+  const ttftPending = ttftMs === null && running;
+  if (ttftPending) ttftMs = nowMs - turn.requestMs;
+
+  const rate = m ? m.tokensPerSecond : liveRate(turn);
+  const elapsedMs = m ? m.totalMs : running ? nowMs - turn.requestMs : (turn.endMs ?? nowMs) - turn.requestMs;
+
+  return {
+    label: LABELS[turn.status],
+    ttft: ttftMs === null ? NO_VALUE : formatMs(ttftMs),
+    ttftPending,
+    tokens: integer.format(turn.answerTokens),
+    reasoning: turn.reasoningTokens > 0 ? `+${integer.format(turn.reasoningTokens)} reasoning` : '',
+    tps: rate === null ? NO_VALUE : formatRate(rate),
+    elapsed: formatSeconds(elapsedMs),
+  };
+}
+
+/** One line for the turn before: "TTFT 152 ms · 1,990 tok/s · 0.84 s". */
+export function summaryLine(turn: LiveTurn | null): string {
+  if (turn === null || turn.status === 'running') return '';
+  const v = figureValues(turn, null);
+  const parts = [`TTFT ${v.ttft} ms`, `${v.tokens} tok`];
+  if (v.tps !== NO_VALUE) parts.push(`${v.tps} tok/s`);
+  parts.push(`${v.elapsed} s`);
+  return parts.join(' · ');
+}

@@ -1,0 +1,82 @@
+/**
+ * Opens Dialtone for a test and returns a playwright Page, whatever the front end: web mode (the
+ * engine in-process serving the built renderer to headless Chromium) by default, or the Electron app
+ * with DIALTONE_E2E_TARGET=electron (needs the Electron runtime and `npm run build`). Tests only
+ * touch the Page and `problems`, so the same suite runs against both.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startEngine, type RunningEngine } from '../../src/main/engine';
+import { ensureWebBuild, REPO_ROOT } from '../../src/main/cli/web-build';
+import { launchBrowser } from '../../src/main/cli/browser';
+
+export interface OpenApp {
+  page: Page;
+  /** Console errors, uncaught page errors and CSP violations seen so far. */
+  problems: { consoleErrors: string[]; cspViolations: string[] };
+  /** Stops the engine under the page (to see the UI's disconnected state); null when not ours to stop. */
+  stopEngine: (() => Promise<void>) | null;
+  close(): Promise<void>;
+}
+
+type Problems = OpenApp['problems'];
+
+async function instrument(page: Page): Promise<Problems> {
+  const problems: Problems = { consoleErrors: [], cspViolations: [] };
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const where = msg.location().url;
+    problems.consoleErrors.push(where ? `${msg.text()} (${where})` : msg.text());
+  });
+  page.on('pageerror', (err) => problems.consoleErrors.push(`uncaught: ${err.message}`));
+  await page.exposeFunction('__e2eCspViolation', (text: string) => problems.cspViolations.push(text));
+  // Init scripts come from the debugger, not the page, so the page's CSP does not apply to them.
+  await page.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (e) => {
+      window.__e2eCspViolation(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') +
+        ' (' + e.sourceFile + ':' + e.lineNumber + ')');
+    });`,
+  });
+  return problems;
+}
+
+async function openWeb(): Promise<OpenApp> {
+  const staticDir = await ensureWebBuild();
+  // No provider keys: the picker's key hints are deterministic and nothing leaves the machine.
+  let engine: RunningEngine | null = await startEngine({ staticDir, env: {} });
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  const problems = await instrument(page);
+  await page.goto(`${engine.httpUrl}/?token=${encodeURIComponent(engine.token)}`);
+  const stopEngine = async (): Promise<void> => {
+    const running = engine;
+    engine = null;
+    await running?.close();
+  };
+  return {
+    page,
+    problems,
+    stopEngine,
+    async close() {
+      await browser.close();
+      await stopEngine();
+    },
+  };
+}
+
+async function openElectron(): Promise<OpenApp> {
+  const main = join(REPO_ROOT, 'out', 'main', 'index.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
+  const { _electron } = await import('playwright-core');
+  const app = await _electron.launch({ args: [REPO_ROOT], cwd: REPO_ROOT });
+  const page = await app.firstWindow();
+  const problems = await instrument(page);
+  // The init script only applies to later navigations: load the window again with it in place.
+  await page.reload();
+  return { page, problems, stopEngine: null, close: () => app.close() };
+}
+
+export function openApp(): Promise<OpenApp> {
+  return process.env.DIALTONE_E2E_TARGET === 'electron' ? openElectron() : openWeb();
+}
