@@ -40,3 +40,44 @@ export const LlmTurnMetrics = z.object({
   providerTiming: ProviderTiming.optional(),
 });
 export type LlmTurnMetrics = z.infer<typeof LlmTurnMetrics>;
+
+/**
+ * One turn's timeline: the segments of DESIGN.md's latency table, ms; null where a stage did not
+ * run (typed input has no endpoint or STT; text mode has no speech).
+ */
+export const TurnTimeline = z.object({
+  /** Last voiced audio → endpoint decided (the VAD silence window). */
+  endpointMs: z.number().nullable(),
+  /** Endpoint → final transcript. */
+  sttMs: z.number().nullable(),
+  /** Request sent → first token. */
+  ttftMs: z.number().nullable(),
+  /** First token → first speakable chunk ready (the part token speed decides). */
+  firstChunkMs: z.number().nullable(),
+  /** Chunk ready → first synthesized audio. */
+  ttsMs: z.number().nullable(),
+  /** First audio at the engine → first sample audible. */
+  playoutMs: z.number().nullable(),
+  /** Last voiced audio (or end of the previous bot's audio) → first sample audible. */
+  gapMs: z.number().nullable(),
+  /** Audio played for the reply. */
+  speechMs: z.number().nullable(),
+  tokens: z.number(),
+  reasoningTokens: z.number(),
+  tokensPerSecond: z.number().nullable(),
+  genMs: z.number().nullable(),
+  interrupted: z.boolean(),
+  /** Engine times of the anchors, ms (for the overlay's waterfall). */
+  at: z.object({
+    lastVoicedMs: z.number().nullable(),
+    endpointMs: z.number().nullable(),
+    transcriptMs: z.number().nullable(),
+    requestMs: z.number().nullable(),
+    firstTokenMs: z.number().nullable(),
+    firstChunkMs: z.number().nullable(),
+    firstAudioMs: z.number().nullable(),
+    audibleMs: z.number().nullable(),
+    playbackEndMs: z.number().nullable(),
+  }),
+});
+export type TurnTimeline = z.infer<typeof TurnTimeline>;

@@ -4,7 +4,7 @@
  * engine sends are described by `EngineEvent` so front ends can validate them the same way.
  */
 import { z } from 'zod';
-import { LlmTurnMetrics } from './metrics';
+import { LlmTurnMetrics, TurnTimeline } from './metrics';
 
 /** Largest JSON message the engine accepts from a client, bytes. */
 export const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
@@ -35,12 +35,49 @@ export const ClientMessage = z.discriminatedUnion('type', [
   }),
   /** Cancel the turn in flight, if any. */
   z.object({ type: z.literal('turn.cancel'), laneId: LaneId }),
+  /** Speech providers of a lane, as specs (`espeak:voice=en-us`, `openai-compatible:url=…`). */
+  z.object({
+    type: z.literal('lane.speech'),
+    laneId: LaneId,
+    stt: z.string().min(1).max(2_000).optional(),
+    tts: z.string().min(1).max(2_000).optional(),
+    /** Speak replies aloud (false: text only). */
+    speak: z.boolean().optional(),
+  }),
+  /** Microphone mode: off, open mic (VAD decides turns) or push-to-talk. */
+  z.object({ type: z.literal('mic.mode'), laneId: LaneId, mode: z.enum(['off', 'open', 'ptt']) }),
+  /** Push-to-talk key down/up (engine clock time of the press). */
+  z.object({ type: z.literal('mic.ptt'), laneId: LaneId, down: z.boolean(), atMs: z.number() }),
+  /** The first sample of a turn's speech became audible at `audibleMs` (engine clock). */
+  z.object({
+    type: z.literal('playback.started'),
+    laneId: LaneId,
+    turnId: z.string(),
+    audibleMs: z.number(),
+  }),
+  /** Playback of a turn ended: all played, or flushed after `playedMs` of audio. */
+  z.object({
+    type: z.literal('playback.ended'),
+    laneId: LaneId,
+    turnId: z.string(),
+    playedMs: z.number().nonnegative(),
+    endedMs: z.number(),
+    interrupted: z.boolean(),
+  }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
 // ---- engine → client -------------------------------------------------------------------------
 
-export const LaneState = z.enum(['idle', 'thinking', 'speaking']);
+/** The lane's turn-taking state (DESIGN.md): idle = no microphone and no turn in flight. */
+export const LaneState = z.enum([
+  'idle',
+  'listening',
+  'user-speaking',
+  'endpointing',
+  'thinking',
+  'speaking',
+]);
 export type LaneState = z.infer<typeof LaneState>;
 
 export const ChatEntry = z.object({
@@ -76,7 +113,7 @@ export const ProviderInfo = z.object({
 });
 export type ProviderInfo = z.infer<typeof ProviderInfo>;
 
-export const ErrorStage = z.enum(['protocol', 'lane', 'llm', 'engine']);
+export const ErrorStage = z.enum(['protocol', 'lane', 'llm', 'stt', 'tts', 'vad', 'audio', 'engine']);
 
 export const EngineEvent = z.discriminatedUnion('type', [
   z.object({
@@ -131,6 +168,29 @@ export const EngineEvent = z.discriminatedUnion('type', [
     text: z.string(),
     metrics: LlmTurnMetrics,
   }),
+  /** Voice activity: speech started / ended at `atMs` (engine clock, frame-accurate). */
+  z.object({ type: z.literal('vad.start'), laneId: LaneId, atMs: z.number() }),
+  z.object({ type: z.literal('vad.end'), laneId: LaneId, atMs: z.number() }),
+  /** Microphone level for the meter, 0–1 (RMS, a few times a second). */
+  z.object({ type: z.literal('mic.level'), laneId: LaneId, rms: z.number(), peak: z.number() }),
+  z.object({ type: z.literal('stt.partial'), laneId: LaneId, text: z.string() }),
+  z.object({
+    type: z.literal('stt.final'),
+    laneId: LaneId,
+    text: z.string(),
+    /** Endpoint → transcript, ms. */
+    sttMs: z.number(),
+  }),
+  /** A speakable chunk of the reply went to TTS. */
+  z.object({
+    type: z.literal('tts.text'),
+    laneId: LaneId,
+    turnId: z.string(),
+    index: z.number().int(),
+    text: z.string(),
+  }),
+  /** The finished turn's timeline (sent when its speech ends, or at once in text mode). */
+  z.object({ type: z.literal('turn.metrics'), laneId: LaneId, turnId: z.string(), timeline: TurnTimeline }),
   /** The turn was cancelled; history keeps `heardText`. */
   z.object({ type: z.literal('interrupt'), laneId: LaneId, turnId: z.string(), heardText: z.string() }),
   z.object({
