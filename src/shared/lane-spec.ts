@@ -88,7 +88,7 @@ export const LANE_PRESETS: Record<string, { spec: string; label: string }> = {
 const SIM_KEYS = ['tps', 'ttft', 'reasoning', 'jitter', 'seed', 'max', 'tokens', 'fault', 'url'] as const;
 const REMOTE_KEYS = ['url', 'model', 'key', 'max', 'temperature'] as const;
 
-function parsePairs(body: string, spec: string): Map<string, string> {
+export function parsePairs(body: string, spec: string): Map<string, string> {
   const pairs = new Map<string, string>();
   if (body.trim() === '') return pairs;
   for (const part of body.split(',')) {
@@ -102,7 +102,7 @@ function parsePairs(body: string, spec: string): Map<string, string> {
   return pairs;
 }
 
-function num(spec: string, key: string, value: string, min: number, max: number): number {
+export function num(spec: string, key: string, value: string, min: number, max: number): number {
   const n = Number(value);
   if (value === '' || !Number.isFinite(n) || n < min || n > max) {
     throw new LaneSpecError(`lane spec "${spec}": ${key}=${value} must be a number from ${min} to ${max}`);
@@ -195,7 +195,7 @@ export function parseLaneSpec(input: string): LaneSpec {
   return out;
 }
 
-function checkUrl(spec: string, url: string): string {
+export function checkUrl(spec: string, url: string): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
