@@ -35,14 +35,13 @@ export const ClientMessage = z.discriminatedUnion('type', [
   }),
   /** Cancel the turn in flight, if any. */
   z.object({ type: z.literal('turn.cancel'), laneId: LaneId }),
-  /** Speech providers of a lane, as specs (`espeak:voice=en-us`, `openai-compatible:url=…`). */
+  /** Speech providers of a lane, as specs (`espeak:voice=en-us`, `openai-compatible:url=…`, `typed`, `none`). */
   z.object({
     type: z.literal('lane.speech'),
     laneId: LaneId,
     stt: z.string().min(1).max(2_000).optional(),
+    /** `none` for text only. */
     tts: z.string().min(1).max(2_000).optional(),
-    /** Speak replies aloud (false: text only). */
-    speak: z.boolean().optional(),
   }),
   /** Microphone mode: off, open mic (VAD decides turns) or push-to-talk. */
   z.object({ type: z.literal('mic.mode'), laneId: LaneId, mode: z.enum(['off', 'open', 'ptt']) }),
@@ -98,6 +97,12 @@ export const LaneSnapshot = z.object({
   model: z.string(),
   state: LaneState,
   history: z.array(ChatEntry),
+  /** Speech settings: STT and TTS specs (keys masked), microphone mode. */
+  speech: z.object({
+    stt: z.string(),
+    tts: z.string(),
+    mic: z.enum(['off', 'open', 'ptt']),
+  }),
 });
 export type LaneSnapshot = z.infer<typeof LaneSnapshot>;
 

@@ -58,8 +58,10 @@ describe('engine socket: bad messages are refused, the good client keeps working
     const tooLarge = await bad.waitFor('error', (e) => e.code === 'too_large');
     expect(tooLarge.recoverable).toBe(true);
     bad.ws.send(Buffer.from([1, 2, 3]), { binary: true });
-    await bad.waitFor('error', (e) => e.code === 'unsupported_binary');
-    expect(engine.stats.droppedMessages - dropped).toBe(6);
+    const badAudio = await bad.waitFor('error', (e) => e.code === 'bad_audio_frame');
+    expect(badAudio).toMatchObject({ stage: 'audio', recoverable: true });
+    expect(engine.stats.droppedMessages - dropped).toBe(5);
+    expect(engine.stats.droppedAudioFrames).toBe(1);
 
     // Both connections still work: the bad one can still ping, the good one runs a turn.
     bad.send({ type: 'ping', id: 7, clientMs: 1 });

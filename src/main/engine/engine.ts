@@ -4,14 +4,19 @@
  * (the app window, a second window, the overlay page).
  */
 import { LANE_PRESETS, LaneSpecError } from '../../shared/lane-spec';
+import { encodeAudioFrame, type AudioFrame } from '../../shared/audio-frames';
 import type { ClientMessage, EngineEvent } from '../../shared/protocol';
 import type { Clock } from './clock';
-import { Lane, type ProviderFactory } from './lane';
+import { Lane, type ProviderFactory, type SpeechFactories } from './lane';
 import { listProviders } from './providers/llm/presets';
 
 export interface EngineClient {
   send(event: EngineEvent): void;
+  /** A binary audio frame (see shared/audio-frames.ts). */
+  sendBinary(data: ArrayBuffer): void;
 }
+
+export type AudioListener = (frame: AudioFrame) => void;
 
 /** Most lanes one engine holds (side-by-side runs use up to four). */
 export const MAX_LANES = 8;
@@ -20,11 +25,15 @@ export class Engine {
   private readonly lanes = new Map<string, Lane>();
   private readonly clients = new Set<EngineClient>();
   private laneCount = 0;
+  private readonly audioListeners = new Set<AudioListener>();
+  /** Microphone frames that named no existing lane. */
+  unroutedAudioFrames = 0;
 
   constructor(
     private readonly deps: {
       clock: Clock;
       createProvider: ProviderFactory;
+      speech: SpeechFactories;
       env: Record<string, string | undefined>;
     },
   ) {}
@@ -44,6 +53,27 @@ export class Engine {
   broadcast = (event: EngineEvent): void => {
     for (const client of this.clients) client.send(event);
   };
+
+  /** Every frame of speech sent to the clients (turn audio for playback). */
+  broadcastAudio = (frame: AudioFrame): void => {
+    const data = encodeAudioFrame(frame);
+    for (const client of this.clients) client.sendBinary(data);
+  };
+
+  /** Microphone audio from a client, already validated. Goes to its lane and to any listeners. */
+  handleAudio(frame: AudioFrame): void {
+    for (const listener of this.audioListeners) listener(frame);
+    const lane = this.lanes.get(frame.laneId);
+    // Frames for a lane just removed are expected for a moment; they are counted, not reported.
+    if (lane) lane.pushAudio(frame);
+    else this.unroutedAudioFrames += 1;
+  }
+
+  /** Taps incoming microphone frames (diagnostics, tests). Returns the unsubscribe function. */
+  onAudioIn(listener: AudioListener): () => void {
+    this.audioListeners.add(listener);
+    return () => this.audioListeners.delete(listener);
+  }
 
   laneIds(): string[] {
     return [...this.lanes.keys()];
@@ -79,7 +109,9 @@ export class Engine {
         const lane = new Lane(laneId, msg.label ?? laneId, msg.spec, {
           clock: this.deps.clock,
           createProvider: this.deps.createProvider,
+          speech: this.deps.speech,
           emit: this.broadcast,
+          emitAudio: this.broadcastAudio,
         });
         this.lanes.set(laneId, lane);
         this.broadcast({ type: 'lane.state', lane: lane.snapshot() });
@@ -103,6 +135,35 @@ export class Engine {
         return;
       case 'turn.cancel':
         this.lane(msg.laneId).cancel();
+        return;
+      case 'lane.speech':
+        this.lane(msg.laneId).configureSpeech({ stt: msg.stt, tts: msg.tts });
+        return;
+      case 'mic.mode': {
+        const laneId = msg.laneId;
+        this.lane(laneId)
+          .setMicMode(msg.mode)
+          .catch((err: unknown) => {
+            const message = err instanceof Error ? err.message : String(err);
+            client.send({
+              type: 'error',
+              laneId,
+              stage: 'vad',
+              code: 'vad_unavailable',
+              message,
+              recoverable: true,
+            });
+          });
+        return;
+      }
+      case 'mic.ptt':
+        this.lane(msg.laneId).ptt(msg.down, msg.atMs);
+        return;
+      case 'playback.started':
+        this.lane(msg.laneId).playbackStarted(msg.turnId, msg.audibleMs);
+        return;
+      case 'playback.ended':
+        this.lane(msg.laneId).playbackEnded(msg.turnId, msg);
         return;
     }
   }

@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { systemClock, type Clock } from './clock';
 import { Engine } from './engine';
+import type { SpeechFactories } from './lane';
+import { defaultSpeechFactories } from './voice/speech-factories';
 import { parseLaneSpec } from '../../shared/lane-spec';
 import { createLlmProvider } from './providers/llm';
 import type { LlmProvider } from './providers/llm/types';
@@ -21,6 +23,8 @@ export interface EngineOptions {
   extraOrigins?: string[];
   /** Where provider keys come from; defaults to process.env. */
   env?: Record<string, string | undefined>;
+  /** Speech stages (tests inject scripted ones with known delays); default: the real providers. */
+  speech?: SpeechFactories;
   clock?: Clock;
 }
 
@@ -46,12 +50,13 @@ export async function startEngine(opts: EngineOptions = {}): Promise<RunningEngi
     clock,
     env,
     createProvider: (spec) => createLlmProvider(spec, { clock, simBaseUrl: sim.url, env }),
+    speech: opts.speech ?? defaultSpeechFactories(env),
   });
   await warmUp(
     createLlmProvider(parseLaneSpec('sim:tps=100000,ttft=0,max=4'), { clock, simBaseUrl: sim.url, env }),
   );
   const token = randomBytes(24).toString('base64url');
-  const stats: EngineServerStats = { rejectedUpgrades: 0, droppedMessages: 0 };
+  const stats: EngineServerStats = { rejectedUpgrades: 0, droppedMessages: 0, droppedAudioFrames: 0 };
   const server = await listenEngineServer({
     engine,
     token,

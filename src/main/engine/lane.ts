@@ -1,44 +1,64 @@
 /**
- * A lane: one conversation with one backend. It owns the history and at most one turn in flight;
- * a turn that fails or is cancelled ends that turn only — the lane stays usable.
+ * A lane: one conversation with one backend. It owns the history, the microphone side and at most
+ * one turn in flight, and it moves through DESIGN.md's turn-taking states. A turn that fails or is
+ * cancelled ends that turn only — the lane stays usable.
  */
-import type { ChatEntry, EngineEvent, LaneSnapshot, LaneState } from '../../shared/protocol';
+import type { AudioFrame } from '../../shared/audio-frames';
 import { formatLaneSpec, parseLaneSpec, type LaneSpec } from '../../shared/lane-spec';
+import type { ChatEntry, EngineEvent, LaneSnapshot, LaneState } from '../../shared/protocol';
+import { formatSpeechSpec, parseSttSpec, parseTtsSpec } from '../../shared/speech-spec';
 import type { Clock } from './clock';
-import { LlmError } from './providers/llm/errors';
-import type { ChatMessage, LlmProvider } from './providers/llm/types';
-import { TokenBatcher } from './token-batcher';
+import type { LlmProvider } from './providers/llm/types';
+import { runTurn, type ActiveTurn, type TurnOrigin } from './turn';
+import type { ChunkerPort, SttPort, TtsPort, VadPort } from './voice/ports';
+import { VoiceInput, type MicMode, type VoiceInputEvent } from './voice/voice-input';
 
 /** Builds the provider for a spec; throws LaneSpecError (with a presenter-readable message) on bad config. */
 export type ProviderFactory = (spec: LaneSpec) => LlmProvider;
 
+/** The speech stages a lane can use; each factory throws a presenter-readable error on bad config. */
+export interface SpeechFactories {
+  createVad(): Promise<VadPort>;
+  createStt(spec: string): SttPort;
+  /** null for `none` (text only). */
+  createTts(spec: string): TtsPort | null;
+  createChunker(): ChunkerPort;
+}
+
+export interface LaneDeps {
+  clock: Clock;
+  createProvider: ProviderFactory;
+  speech: SpeechFactories;
+  emit: (event: EngineEvent) => void;
+  emitAudio: (frame: AudioFrame) => void;
+}
+
 export const VOICE_SYSTEM_PROMPT =
   'You are a friendly voice assistant in a live conversation. Answer in one to three short, ' +
   'natural spoken sentences. No lists, no markdown, no emoji.';
-
-interface Turn {
-  id: string;
-  abort: AbortController;
-  done: Promise<void>;
-}
 
 export class Lane {
   private spec: LaneSpec;
   private provider: LlmProvider;
   private readonly history: ChatEntry[] = [];
   private state: LaneState = 'idle';
-  private turn: Turn | null = null;
+  private turn: ActiveTurn | null = null;
   private turnCount = 0;
+  private sttSpec = 'typed';
+  private stt: SttPort | null = null;
+  private ttsSpec = 'none';
+  private tts: TtsPort | null = null;
+  private voice: VoiceInput | null = null;
+  private micMode: MicMode = 'off';
+  /** Transcription in flight; a new utterance or barge-in cancels it. */
+  private transcribing: AbortController | null = null;
+  private audioSeq = 0;
 
   constructor(
     readonly id: string,
     private label: string,
     specText: string,
-    private readonly deps: {
-      clock: Clock;
-      createProvider: ProviderFactory;
-      emit: (event: EngineEvent) => void;
-    },
+    private readonly deps: LaneDeps,
   ) {
     this.spec = parseLaneSpec(specText);
     this.provider = deps.createProvider(this.spec);
@@ -53,6 +73,11 @@ export class Lane {
       model: this.provider.model,
       state: this.state,
       history: this.history.map((entry) => ({ ...entry })),
+      speech: {
+        stt: formatSpeechSpec(parseSttSpec(this.sttSpec)),
+        tts: formatSpeechSpec(parseTtsSpec(this.ttsSpec)),
+        mic: this.micMode,
+      },
     };
   }
 
@@ -66,103 +91,222 @@ export class Lane {
     this.emitState();
   }
 
+  /** Sets the speech providers; a bad spec throws and leaves the old one in place. */
+  configureSpeech(opts: { stt?: string; tts?: string }): void {
+    const stt = opts.stt === undefined ? undefined : this.deps.speech.createStt(opts.stt);
+    const tts = opts.tts === undefined ? undefined : this.deps.speech.createTts(opts.tts);
+    if (stt !== undefined && opts.stt !== undefined) {
+      this.stt = stt;
+      this.sttSpec = opts.stt;
+    }
+    if (tts !== undefined && opts.tts !== undefined) {
+      this.tts = tts;
+      this.ttsSpec = opts.tts;
+    }
+    this.emitState();
+  }
+
+  /** Turns the microphone off, to open mic, or to push-to-talk. Loads the VAD on first use. */
+  async setMicMode(mode: MicMode): Promise<void> {
+    if (mode !== 'off' && !this.voice) {
+      const vad = await this.deps.speech.createVad();
+      this.voice ??= new VoiceInput(vad, (event) => this.onVoice(event));
+    }
+    this.micMode = mode;
+    this.voice?.setMode(mode);
+    if (!this.turn) this.setState(this.restingState());
+    else this.emitState();
+  }
+
+  ptt(down: boolean, atMs: number): void {
+    this.voice?.ptt(down, atMs);
+  }
+
+  pushAudio(frame: AudioFrame): void {
+    this.voice?.pushFrame(frame);
+  }
+
   reset(): void {
     this.cancel();
     this.history.length = 0;
     this.emitState();
   }
 
-  /** Starts a turn; a turn still in flight is cancelled first (the newest request wins). */
-  send(userText: string): Promise<void> {
+  /** Starts a typed turn; a turn still in flight is cancelled first (the newest request wins). */
+  send(userText: string, origin?: Omit<TurnOrigin, 'userText'>): Promise<void> {
     const previous = this.turn;
-    previous?.abort.abort();
+    if (previous) this.cancel();
     this.turnCount += 1;
-    const turn: Turn = {
-      id: `${this.id}-${this.turnCount}`,
-      abort: new AbortController(),
+    const number = this.turnCount;
+    const turnId = `${this.id}-${number}`;
+    const abort = new AbortController();
+    const received = { text: '' };
+    const turn: ActiveTurn = {
+      id: turnId,
+      number,
+      abort,
       done: Promise.resolve(),
+      received,
+      flush: () => {},
+      speech: null,
+      playback: { audibleMs: null, report: null, onReport: () => {} },
     };
     this.turn = turn;
+    const fullOrigin: TurnOrigin = { userText, userDoneMs: this.deps.clock.now(), ...origin };
     // The cancelled turn writes its partial reply to history first, so history keeps the spoken order.
-    turn.done = (previous?.done ?? Promise.resolve()).then(() => {
-      this.history.push({ role: 'user', text: userText, turnId: turn.id });
-      return this.runTurn(turn, userText);
+    turn.done = (previous?.done ?? Promise.resolve()).then(async () => {
+      this.history.push({ role: 'user', text: userText, turnId });
+      const outcome = await runTurn(turn, fullOrigin, {
+        laneId: this.id,
+        clock: this.deps.clock,
+        provider: this.provider,
+        tts: this.tts,
+        createChunker: this.deps.speech.createChunker,
+        messages: this.messages(),
+        emit: this.deps.emit,
+        sendAudio: (samples, sampleRate) =>
+          this.deps.emitAudio({
+            kind: 2,
+            laneId: this.id,
+            seq: this.audioSeq++,
+            turn: number,
+            timeMs: this.deps.clock.now(),
+            sampleRate,
+            samples,
+          }),
+        setState: (state) => {
+          if (this.turn !== turn) return;
+          this.voice?.setBotSpeaking(state === 'speaking');
+          this.setState(state);
+        },
+      });
+      if (outcome.assistantText !== null) {
+        this.history.push({
+          role: 'assistant',
+          text: outcome.assistantText,
+          turnId,
+          ...(outcome.interrupted ? { interrupted: true } : {}),
+        });
+      }
+      if (this.turn === turn) {
+        this.turn = null;
+        this.voice?.setBotSpeaking(false);
+        this.setState(this.restingState());
+      } else {
+        this.emitState();
+      }
     });
     return turn.done;
   }
 
-  /** Cancels the turn in flight, if any. The partial reply stays in history as interrupted. */
+  /** Cancels the turn in flight, if any: stops generation and speech at once. */
   cancel(): void {
-    this.turn?.abort.abort();
+    const turn = this.turn;
+    if (!turn || turn.abort.signal.aborted) return;
+    turn.abort.abort();
+    turn.flush();
+    const playedMs = turn.playback.audibleMs === null ? 0 : this.deps.clock.now() - turn.playback.audibleMs;
+    const heardText = turn.speech ? turn.speech.heardText(playedMs) : turn.received.text;
+    this.deps.emit({ type: 'interrupt', laneId: this.id, turnId: turn.id, heardText });
+  }
+
+  playbackStarted(turnId: string, audibleMs: number): void {
+    const turn = this.turn;
+    if (turn?.id !== turnId || turn.playback.audibleMs !== null) return;
+    turn.playback.audibleMs = audibleMs;
+  }
+
+  playbackEnded(turnId: string, report: { playedMs: number; endedMs: number; interrupted: boolean }): void {
+    const turn = this.turn;
+    if (turn?.id !== turnId || turn.playback.report) return;
+    turn.playback.report = report;
+    turn.playback.onReport();
   }
 
   /** Cancels and waits for the turn to wind down (shutdown, lane removal). */
   async close(): Promise<void> {
     const turn = this.turn;
+    this.transcribing?.abort();
     this.cancel();
     await turn?.done;
   }
 
-  private messages(): ChatMessage[] {
-    const out: ChatMessage[] = [{ role: 'system', content: VOICE_SYSTEM_PROMPT }];
-    for (const entry of this.history) {
-      if (entry.text.trim() !== '') out.push({ role: entry.role, content: entry.text });
+  private onVoice(event: VoiceInputEvent): void {
+    const { emit } = this.deps;
+    switch (event.type) {
+      case 'level':
+        emit({ type: 'mic.level', laneId: this.id, rms: event.rms, peak: event.peak });
+        return;
+      case 'speech-start':
+        emit({ type: 'vad.start', laneId: this.id, atMs: event.atMs });
+        if (!this.turn) this.setState('user-speaking');
+        return;
+      case 'speech-end':
+        emit({ type: 'vad.end', laneId: this.id, atMs: event.atMs });
+        if (!this.turn) this.setState('endpointing');
+        return;
+      case 'barge-in':
+        this.transcribing?.abort();
+        this.cancel();
+        return;
+      case 'utterance':
+        void this.transcribe(event.audio, event.lastVoicedMs, event.endpointMs);
+        return;
     }
-    return out;
   }
 
-  private async runTurn(turn: Turn, userText: string): Promise<void> {
+  private async transcribe(audio: Float32Array, lastVoicedMs: number, endpointMs: number): Promise<void> {
     const { emit, clock } = this.deps;
-    const laneId = this.id;
-    const turnId = turn.id;
-    let answerTotal = 0;
-    let reasoningTotal = 0;
-    const answer = new TokenBatcher((b) => {
-      answerTotal += b.tokens;
-      emit({ type: 'llm.token', laneId, turnId, ...b, totalTokens: answerTotal });
-    });
-    const reasoning = new TokenBatcher((b) => {
-      reasoningTotal += b.tokens;
-      emit({ type: 'llm.reasoning', laneId, turnId, ...b, totalTokens: reasoningTotal });
-    });
-    this.setState('thinking');
-    emit({ type: 'turn.started', laneId, turnId, userText, requestMs: clock.now() });
-
-    let received = '';
-    try {
-      const result = await this.provider.stream({
-        messages: this.messages(),
-        signal: turn.abort.signal,
-        onEvent: (event) => {
-          if (event.kind === 'token') {
-            received += event.text;
-            answer.push(event.text, event.atMs);
-          } else {
-            reasoning.push(event.text, event.atMs);
-          }
-        },
+    this.transcribing?.abort();
+    const abort = new AbortController();
+    this.transcribing = abort;
+    if (!this.stt) {
+      emit({
+        type: 'error',
+        laneId: this.id,
+        stage: 'stt',
+        code: 'no_stt',
+        message: 'This lane has no speech recognition set (stt is "typed"): pick an STT provider, or type.',
+        recoverable: true,
       });
-      reasoning.flush();
-      answer.flush();
-      if (result.aborted) {
-        this.history.push({ role: 'assistant', text: result.text, turnId, interrupted: true });
-        emit({ type: 'interrupt', laneId, turnId, heardText: result.text });
-      } else {
-        this.history.push({ role: 'assistant', text: result.text, turnId });
-        emit({ type: 'llm.done', laneId, turnId, text: result.text, metrics: result.metrics });
-      }
-    } catch (err) {
-      reasoning.flush();
-      answer.flush();
-      if (received !== '')
-        this.history.push({ role: 'assistant', text: received, turnId, interrupted: true });
-      emit(turnError(laneId, turnId, err));
-    } finally {
-      if (this.turn === turn) {
-        this.turn = null;
-        this.setState('idle');
-      }
+      this.setState(this.restingState());
+      return;
     }
+    if (!this.turn) this.setState('thinking');
+    try {
+      const text = (await this.stt.transcribe(audio, abort.signal)).trim();
+      if (abort.signal.aborted) return;
+      const transcriptMs = clock.now();
+      emit({ type: 'stt.final', laneId: this.id, text, sttMs: transcriptMs - endpointMs });
+      if (text === '') {
+        if (!this.turn) this.setState(this.restingState());
+        return;
+      }
+      void this.send(text, { userDoneMs: lastVoicedMs, lastVoicedMs, endpointMs, transcriptMs });
+    } catch (err) {
+      if (abort.signal.aborted) return;
+      const message = err instanceof Error ? err.message : String(err);
+      const code =
+        typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : 'stt_failed';
+      emit({ type: 'error', laneId: this.id, stage: 'stt', code, message, recoverable: true });
+      if (!this.turn) this.setState(this.restingState());
+    } finally {
+      if (this.transcribing === abort) this.transcribing = null;
+    }
+  }
+
+  private restingState(): LaneState {
+    return this.micMode === 'off' ? 'idle' : 'listening';
+  }
+
+  private messages() {
+    const out = [{ role: 'system' as const, content: VOICE_SYSTEM_PROMPT }];
+    return [
+      ...out,
+      ...this.history
+        .filter((entry) => entry.text.trim() !== '')
+        .map((entry) => ({ role: entry.role, content: entry.text })),
+    ];
   }
 
   private setState(state: LaneState): void {
@@ -173,22 +317,4 @@ export class Lane {
   private emitState(): void {
     this.deps.emit({ type: 'lane.state', lane: this.snapshot() });
   }
-}
-
-function turnError(laneId: string, turnId: string, err: unknown): EngineEvent {
-  if (err instanceof LlmError) {
-    return {
-      type: 'error',
-      laneId,
-      turnId,
-      stage: 'llm',
-      code: err.code,
-      message: err.message,
-      recoverable: true,
-      ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
-    };
-  }
-  // A bug of ours, not the provider's: report it on this lane and keep the lane alive.
-  const message = err instanceof Error ? err.message : String(err);
-  return { type: 'error', laneId, turnId, stage: 'engine', code: 'internal', message, recoverable: true };
 }

@@ -17,6 +17,7 @@ import {
   TOKEN_PARAM,
   type EngineEvent,
 } from '../../shared/protocol';
+import { AUDIO_IN, AudioFrameError, decodeAudioFrame } from '../../shared/audio-frames';
 import type { Engine } from './engine';
 
 /** Hard cap per WebSocket frame; larger frames close the connection (ws enforces it while reading). */
@@ -65,6 +66,11 @@ export interface EngineServerOptions {
 export interface EngineServerStats {
   rejectedUpgrades: number;
   droppedMessages: number;
+  droppedAudioFrames: number;
+}
+
+function toView(data: Buffer | ArrayBuffer): Uint8Array {
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
 
 export async function listenEngineServer(
@@ -127,7 +133,11 @@ function attachClient(ws: WebSocket, opts: EngineServerOptions): void {
     send(event: EngineEvent): void {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
     },
+    sendBinary(data: ArrayBuffer): void {
+      if (ws.readyState === ws.OPEN) ws.send(data, { binary: true });
+    },
   };
+  let lastAudioErrorMs = -Infinity;
   const disconnect = opts.engine.connect(client);
   const refuse = (code: string, message: string): void => {
     opts.stats.droppedMessages += 1;
@@ -136,7 +146,22 @@ function attachClient(ws: WebSocket, opts: EngineServerOptions): void {
 
   ws.on('message', (data: RawData, isBinary: boolean) => {
     if (isBinary) {
-      refuse('unsupported_binary', 'binary frames are not accepted on this engine yet');
+      try {
+        const frame = decodeAudioFrame(Array.isArray(data) ? Buffer.concat(data) : toView(data));
+        if (frame.kind !== AUDIO_IN)
+          throw new AudioFrameError('only audio.in frames may be sent to the engine');
+        opts.engine.handleAudio(frame);
+      } catch (err) {
+        if (!(err instanceof AudioFrameError)) throw err;
+        opts.stats.droppedAudioFrames += 1;
+        // A misbehaving sender would flood the client with errors: say it at most once a second.
+        const now = performance.now();
+        if (now - lastAudioErrorMs >= 1000) {
+          lastAudioErrorMs = now;
+          const message = `audio frame dropped (${opts.stats.droppedAudioFrames} so far): ${err.message}`;
+          client.send({ type: 'error', stage: 'audio', code: 'bad_audio_frame', message, recoverable: true });
+        }
+      }
       return;
     }
     const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;

@@ -1,0 +1,104 @@
+/**
+ * One turn's speech: answer tokens → chunker → TTS → audio frames to the players. Chunks are
+ * synthesized one after another while the LLM keeps streaming and the renderer keeps playing, so
+ * chunk n+1 is ready before chunk n has finished playing. It remembers where each chunk sits in
+ * the turn's audio, so an interruption can keep exactly the words that were heard.
+ */
+import type { Clock } from '../clock';
+import type { ChunkerPort, TtsPort } from './ports';
+
+interface SpokenChunk {
+  text: string;
+  /** Position in the turn's audio, ms. */
+  startMs: number;
+  endMs: number;
+}
+
+export interface SpeechOutDeps {
+  tts: TtsPort;
+  chunker: ChunkerPort;
+  clock: Clock;
+  signal: AbortSignal;
+  /** Sends one frame of the turn's audio to the players. */
+  sendAudio: (samples: Int16Array, sampleRate: number) => void;
+  /** A chunk went to TTS (for the UI's captions). */
+  onChunk: (index: number, text: string) => void;
+  /** TTS failed: the turn's speech stops here; the caller reports it. */
+  onError: (err: unknown) => void;
+}
+
+export class SpeechOut {
+  /** Engine time the first speakable chunk was ready. */
+  firstChunkMs: number | null = null;
+  /** Engine time the first synthesized audio was handed to the players. */
+  firstAudioMs: number | null = null;
+  private readonly chunks: SpokenChunk[] = [];
+  private audioMs = 0;
+  private queue: Promise<void> = Promise.resolve();
+  private failed = false;
+
+  constructor(private readonly deps: SpeechOutDeps) {}
+
+  /** Duration of the audio handed out so far, ms. */
+  get totalAudioMs(): number {
+    return this.audioMs;
+  }
+
+  pushToken(text: string): void {
+    for (const chunk of this.deps.chunker.push(text)) this.enqueue(chunk);
+  }
+
+  /** Speaks what the chunker still holds and resolves when every chunk has been synthesized. */
+  async finish(): Promise<void> {
+    for (const chunk of this.deps.chunker.flush()) this.enqueue(chunk);
+    await this.queue;
+  }
+
+  /** The words heard after `playedMs` of this turn's audio (whole words, in order). */
+  heardText(playedMs: number): string {
+    const heard: string[] = [];
+    for (const chunk of this.chunks) {
+      if (chunk.endMs <= playedMs) {
+        heard.push(chunk.text);
+        continue;
+      }
+      if (chunk.startMs < playedMs && chunk.endMs > chunk.startMs) {
+        const words = chunk.text.split(/\s+/).filter(Boolean);
+        const share = (playedMs - chunk.startMs) / (chunk.endMs - chunk.startMs);
+        const count = Math.floor(words.length * share);
+        if (count > 0) heard.push(words.slice(0, count).join(' '));
+      }
+      break;
+    }
+    return heard.join(' ');
+  }
+
+  private enqueue(text: string): void {
+    if (this.deps.signal.aborted || this.failed || text.trim() === '') return;
+    this.firstChunkMs ??= this.deps.clock.now();
+    const index = this.chunks.length;
+    const chunk: SpokenChunk = { text, startMs: this.audioMs, endMs: this.audioMs };
+    this.chunks.push(chunk);
+    this.queue = this.queue.then(() => this.synthesize(index, chunk));
+  }
+
+  private async synthesize(index: number, chunk: SpokenChunk): Promise<void> {
+    const { tts, signal, clock } = this.deps;
+    if (signal.aborted || this.failed) return;
+    this.deps.onChunk(index, chunk.text);
+    chunk.startMs = this.audioMs;
+    try {
+      await tts.synthesize(chunk.text, signal, (samples, sampleRate) => {
+        if (signal.aborted || samples.length === 0) return;
+        this.firstAudioMs ??= clock.now();
+        this.audioMs += (samples.length * 1000) / sampleRate;
+        chunk.endMs = this.audioMs;
+        this.deps.sendAudio(samples, sampleRate);
+      });
+    } catch (err) {
+      if (signal.aborted) return;
+      this.failed = true;
+      this.deps.onError(err);
+    }
+  }
+}
