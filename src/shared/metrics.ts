@@ -64,6 +64,8 @@ export const TurnTimeline = z.object({
   speechMs: z.number().nullable(),
   tokens: z.number(),
   reasoningTokens: z.number(),
+  /** Tokens generated (reasoning included) up to the first speakable chunk: what `firstChunkMs` waited for. */
+  firstChunkTokens: z.number().nullable(),
   tokensPerSecond: z.number().nullable(),
   genMs: z.number().nullable(),
   interrupted: z.boolean(),

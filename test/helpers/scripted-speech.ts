@@ -148,9 +148,10 @@ export function scriptedSpeech(opts: {
   ttsDelayMs: number;
   transcript: string;
   silenceMs?: number;
+  msPerWord?: number;
 }) {
   const stt = new DelayedStt(opts.sttDelayMs, opts.transcript);
-  const tts = new ToneTts(opts.ttsDelayMs);
+  const tts = new ToneTts(opts.ttsDelayMs, opts.msPerWord);
   const factories: SpeechFactories = {
     createVad: async () => new EnergyVad(opts.silenceMs ?? 300),
     createStt: () => stt,

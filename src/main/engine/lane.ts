@@ -93,6 +93,8 @@ export class Lane {
 
   /** Sets the speech providers; a bad spec throws and leaves the old one in place. */
   configureSpeech(opts: { stt?: string; tts?: string }): void {
+    if (opts.stt !== undefined) parseSttSpec(opts.stt);
+    if (opts.tts !== undefined) parseTtsSpec(opts.tts);
     const stt = opts.stt === undefined ? undefined : this.deps.speech.createStt(opts.stt);
     const tts = opts.tts === undefined ? undefined : this.deps.speech.createTts(opts.tts);
     if (stt !== undefined && opts.stt !== undefined) {
@@ -154,48 +156,66 @@ export class Lane {
     this.turn = turn;
     const fullOrigin: TurnOrigin = { userText, userDoneMs: this.deps.clock.now(), ...origin };
     // The cancelled turn writes its partial reply to history first, so history keeps the spoken order.
-    turn.done = (previous?.done ?? Promise.resolve()).then(async () => {
-      this.history.push({ role: 'user', text: userText, turnId });
-      const outcome = await runTurn(turn, fullOrigin, {
-        laneId: this.id,
-        clock: this.deps.clock,
-        provider: this.provider,
-        tts: this.tts,
-        createChunker: this.deps.speech.createChunker,
-        messages: this.messages(),
-        emit: this.deps.emit,
-        sendAudio: (samples, sampleRate) =>
-          this.deps.emitAudio({
-            kind: 2,
-            laneId: this.id,
-            seq: this.audioSeq++,
-            turn: number,
-            timeMs: this.deps.clock.now(),
-            sampleRate,
-            samples,
-          }),
-        setState: (state) => {
-          if (this.turn !== turn) return;
-          this.voice?.setBotSpeaking(state === 'speaking');
-          this.setState(state);
-        },
-      });
-      if (outcome.assistantText !== null) {
-        this.history.push({
-          role: 'assistant',
-          text: outcome.assistantText,
-          turnId,
-          ...(outcome.interrupted ? { interrupted: true } : {}),
+    turn.done = (previous?.done ?? Promise.resolve())
+      .then(async () => {
+        this.history.push({ role: 'user', text: userText, turnId });
+        const outcome = await runTurn(turn, fullOrigin, {
+          laneId: this.id,
+          clock: this.deps.clock,
+          provider: this.provider,
+          tts: this.tts,
+          createChunker: this.deps.speech.createChunker,
+          messages: this.messages(),
+          emit: this.deps.emit,
+          sendAudio: (samples, sampleRate) =>
+            this.deps.emitAudio({
+              kind: 2,
+              laneId: this.id,
+              seq: this.audioSeq++,
+              turn: number,
+              timeMs: this.deps.clock.now(),
+              sampleRate,
+              samples,
+            }),
+          setState: (state) => {
+            if (this.turn !== turn) return;
+            this.voice?.setBotSpeaking(state === 'speaking');
+            this.setState(state);
+          },
         });
-      }
-      if (this.turn === turn) {
-        this.turn = null;
-        this.voice?.setBotSpeaking(false);
-        this.setState(this.restingState());
-      } else {
-        this.emitState();
-      }
-    });
+        if (outcome.assistantText !== null) {
+          this.history.push({
+            role: 'assistant',
+            text: outcome.assistantText,
+            turnId,
+            ...(outcome.interrupted ? { interrupted: true } : {}),
+          });
+        }
+        if (this.turn === turn) {
+          this.turn = null;
+          this.voice?.setBotSpeaking(false);
+          this.setState(this.restingState());
+        } else {
+          this.emitState();
+        }
+      })
+      .catch((err: unknown) => {
+        // A fault of ours inside a turn: report it on this lane, keep the lane (and the engine) alive.
+        const message = err instanceof Error ? err.message : String(err);
+        this.deps.emit({
+          type: 'error',
+          laneId: this.id,
+          turnId,
+          stage: 'engine',
+          code: 'internal',
+          message,
+          recoverable: true,
+        });
+        if (this.turn === turn) {
+          this.turn = null;
+          this.setState(this.restingState());
+        }
+      });
     return turn.done;
   }
 

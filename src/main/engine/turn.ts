@@ -122,6 +122,7 @@ export async function runTurn(turn: ActiveTurn, origin: TurnOrigin, deps: TurnDe
           speech?.pushToken(event.text);
         } else {
           reasoning.push(event.text, event.atMs);
+          speech?.countReasoningToken();
         }
       },
     });
@@ -160,6 +161,7 @@ export async function runTurn(turn: ActiveTurn, origin: TurnOrigin, deps: TurnDe
       endpointMs: origin.endpointMs ?? null,
       transcriptMs: origin.transcriptMs ?? null,
       firstChunkMs: speech?.firstChunkMs ?? null,
+      firstChunkTokens: speech?.firstChunkTokens ?? null,
       firstAudioMs: speech?.firstAudioMs ?? null,
       audibleMs: turn.playback.audibleMs,
       playbackEndMs,

@@ -32,6 +32,9 @@ export class SpeechOut {
   firstChunkMs: number | null = null;
   /** Engine time the first synthesized audio was handed to the players. */
   firstAudioMs: number | null = null;
+  /** Tokens pushed (reasoning included) when the first chunk was ready. */
+  firstChunkTokens: number | null = null;
+  private tokensSeen = 0;
   private readonly chunks: SpokenChunk[] = [];
   private audioMs = 0;
   private queue: Promise<void> = Promise.resolve();
@@ -45,7 +48,13 @@ export class SpeechOut {
   }
 
   pushToken(text: string): void {
+    this.tokensSeen += 1;
     for (const chunk of this.deps.chunker.push(text)) this.enqueue(chunk);
+  }
+
+  /** A hidden reasoning token: never spoken, but the first chunk waited for it too. */
+  countReasoningToken(): void {
+    this.tokensSeen += 1;
   }
 
   /** Speaks what the chunker still holds and resolves when every chunk has been synthesized. */
@@ -75,7 +84,10 @@ export class SpeechOut {
 
   private enqueue(text: string): void {
     if (this.deps.signal.aborted || this.failed || text.trim() === '') return;
-    this.firstChunkMs ??= this.deps.clock.now();
+    if (this.firstChunkMs === null) {
+      this.firstChunkMs = this.deps.clock.now();
+      this.firstChunkTokens = this.tokensSeen;
+    }
     const index = this.chunks.length;
     const chunk: SpokenChunk = { text, startMs: this.audioMs, endMs: this.audioMs };
     this.chunks.push(chunk);

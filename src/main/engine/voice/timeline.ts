@@ -12,6 +12,7 @@ export interface TurnAnchors {
   endpointMs: number | null;
   transcriptMs: number | null;
   firstChunkMs: number | null;
+  firstChunkTokens: number | null;
   firstAudioMs: number | null;
   audibleMs: number | null;
   playbackEndMs: number | null;
@@ -36,6 +37,7 @@ export function buildTimeline(a: TurnAnchors, llm: LlmTurnMetrics | null): TurnT
     speechMs: a.speechMs,
     tokens: llm?.tokens ?? 0,
     reasoningTokens: llm?.reasoningTokens ?? 0,
+    firstChunkTokens: a.firstChunkTokens,
     tokensPerSecond: llm?.tokensPerSecond ?? null,
     genMs: llm ? llm.genMs : null,
     interrupted: a.interrupted,

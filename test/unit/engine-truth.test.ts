@@ -1,0 +1,92 @@
+/**
+ * The numbers must be true: known delays injected through the simulated backend (TTFT, decode rate,
+ * reasoning tokens) and a TTS of known delay come back as the same segments in each turn's timeline,
+ * for two lanes at once; and the what-if prediction matches a rerun at the predicted speed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeAudioFrame } from '../../src/shared/audio-frames';
+import type { TurnTimeline } from '../../src/shared/metrics';
+import { gapAt } from '../../src/shared/what-if';
+import { startEngine, type RunningEngine } from '../../src/main/engine';
+import { TestClient } from '../helpers/engine-client';
+import { scriptedSpeech } from '../helpers/scripted-speech';
+
+const TTS_DELAY_MS = 60;
+/** The pretend player: audible this long after a turn's first audio frame reaches it. */
+const PLAYOUT_MS = 25;
+// 5 ms of audio per word: each turn's speech is short, and with no `playback.ended` from this
+// pretend player the lane ends the turn on its own once the audio would have played.
+const speech = scriptedSpeech({ sttDelayMs: 0, ttsDelayMs: TTS_DELAY_MS, transcript: '', msPerWord: 5 });
+let engine: RunningEngine;
+let client: TestClient;
+
+beforeAll(async () => {
+  engine = await startEngine({ env: {}, speech: speech.factories });
+  client = await TestClient.open(`${engine.wsUrl}?token=${engine.token}`);
+  await client.waitFor('hello');
+  // Plays every turn: reports it audible PLAYOUT_MS after its first frame, and ended at once.
+  const reported = new Set<string>();
+  client.ws.on('message', (data, isBinary) => {
+    if (!isBinary) return;
+    const frame = decodeAudioFrame(data as Buffer);
+    const turnId = `${frame.laneId}-${frame.turn}`;
+    if (reported.has(turnId)) return;
+    reported.add(turnId);
+    client.send({
+      type: 'playback.started',
+      laneId: frame.laneId,
+      turnId,
+      audibleMs: frame.timeMs + PLAYOUT_MS,
+    });
+  });
+});
+afterAll(async () => {
+  client.close();
+  await engine.close();
+});
+
+async function turnOn(laneId: string, spec: string, text: string): Promise<TurnTimeline> {
+  client.send({ type: 'lane.create', laneId, spec });
+  client.send({ type: 'lane.speech', laneId, tts: 'espeak' });
+  client.send({ type: 'chat.send', laneId, text });
+  return (await client.waitFor('turn.metrics', (e) => e.laneId === laneId, 30_000)).timeline;
+}
+
+describe('timeline truth', () => {
+  it('reports the injected TTFT, rate, reasoning and TTS delay, for two lanes at once', async () => {
+    const [fast, slow] = await Promise.all([
+      turnOn('fast', 'sim:tps=2000,ttft=150,seed=3', 'How do tides work?'),
+      turnOn('slow', 'sim:tps=60,ttft=700,reasoning=30,seed=3', 'How do tides work?'),
+    ]);
+    for (const [t, ttft, tps] of [
+      [fast, 150, 2000],
+      [slow, 700, 60],
+    ] as const) {
+      expect(t.ttftMs).toBeGreaterThanOrEqual(ttft - 2);
+      expect(t.ttftMs).toBeLessThan(ttft + 150);
+      expect(t.tokensPerSecond).toBeGreaterThan(tps * 0.85);
+      expect(t.tokensPerSecond).toBeLessThan(tps * 1.15);
+      // First token → first chunk is the token speed: (tokens before the chunk − 1) / rate.
+      const expectedChunkMs = ((t.firstChunkTokens! - 1) * 1000) / tps;
+      expect(t.firstChunkMs).toBeGreaterThan(expectedChunkMs - 10);
+      expect(t.firstChunkMs).toBeLessThan(expectedChunkMs * 1.15 + 30);
+      expect(t.ttsMs).toBeGreaterThanOrEqual(TTS_DELAY_MS - 2);
+      expect(t.ttsMs).toBeLessThan(TTS_DELAY_MS + 100);
+      expect(t.playoutMs).toBeCloseTo(PLAYOUT_MS, 6);
+      expect(t.gapMs).toBeGreaterThan(t.ttftMs! + t.firstChunkMs! + t.ttsMs!);
+    }
+    expect(slow.reasoningTokens).toBe(30);
+    expect(slow.firstChunkTokens).toBeGreaterThan(30);
+  });
+
+  it('the what-if prediction is what a rerun at that speed measures', async () => {
+    const text = 'Tell me about lighthouses.';
+    const recorded = await turnOn('w1', 'sim:tps=80,ttft=400,seed=9', text);
+    const speed = { tps: 500, ttftMs: 100 };
+    const predicted = gapAt(recorded, speed)!;
+    const rerun = await turnOn('w2', `sim:tps=${speed.tps},ttft=${speed.ttftMs},seed=9`, text);
+    expect(rerun.firstChunkTokens).toBe(recorded.firstChunkTokens);
+    expect(Math.abs(rerun.gapMs! - predicted)).toBeLessThan(60);
+    expect(recorded.gapMs! - rerun.gapMs!).toBeGreaterThan(300);
+  });
+});
