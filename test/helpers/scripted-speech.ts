@@ -4,73 +4,28 @@
  * a set amount of tone per word after a set delay, and a sentence chunker.
  */
 import type { SpeechFactories } from '../../src/main/engine/lane';
-import type { ChunkerPort, SttPort, TtsPort, VadEvent, VadPort } from '../../src/main/engine/voice/ports';
+import type { ChunkerPort, SttPort, TtsPort } from '../../src/main/engine/voice/ports';
+import { VoiceActivityDetector } from '../../src/main/engine/vad/endpointer';
+import type { VadModel } from '../../src/main/engine/vad/model';
 
 const RATE = 16_000;
 const FRAME = 512;
 const FRAME_MS = (FRAME * 1000) / RATE;
 
-/** Voiced = a 32 ms frame with RMS over 0.05; the endpoint is decided after `silenceMs` of unvoiced frames. */
-export class EnergyVad implements VadPort {
-  private pending = new Float32Array(0);
-  private frames = 0;
-  private speechStartFrame: number | null = null;
-  private lastVoicedFrame = -1;
-  private utterance: Float32Array[] = [];
-
-  constructor(private readonly silenceMs = 300) {}
-
-  push(samples: Float32Array): VadEvent[] {
-    const joined = new Float32Array(this.pending.length + samples.length);
-    joined.set(this.pending);
-    joined.set(samples, this.pending.length);
-    const events: VadEvent[] = [];
-    let offset = 0;
-    for (; offset + FRAME <= joined.length; offset += FRAME) {
-      const frame = joined.subarray(offset, offset + FRAME);
+/**
+ * The real endpointer over a stand-in model: a 32 ms frame is speech (probability 1) when its RMS
+ * is over 0.05. Everything but the neural network is the code the app runs.
+ */
+export function energyVad(silenceMs = 300): VoiceActivityDetector {
+  const model: VadModel = {
+    process: async (frame) => {
       let sum = 0;
       for (const s of frame) sum += s * s;
-      const voiced = Math.sqrt(sum / FRAME) > 0.05;
-      if (voiced) {
-        if (this.speechStartFrame === null) {
-          this.speechStartFrame = this.frames;
-          events.push({ type: 'start', atMs: this.frames * FRAME_MS });
-        }
-        this.lastVoicedFrame = this.frames;
-      }
-      if (this.speechStartFrame !== null) this.utterance.push(frame.slice());
-      this.frames += 1;
-      if (
-        this.speechStartFrame !== null &&
-        !voiced &&
-        (this.frames - 1 - this.lastVoicedFrame) * FRAME_MS >= this.silenceMs
-      ) {
-        const audio = new Float32Array(this.utterance.length * FRAME);
-        this.utterance.forEach((f, i) => audio.set(f, i * FRAME));
-        events.push({
-          type: 'end',
-          atMs: (this.lastVoicedFrame + 1) * FRAME_MS,
-          startMs: this.speechStartFrame * FRAME_MS,
-          endpointMs: this.frames * FRAME_MS,
-          audio,
-        });
-        this.speechStartFrame = null;
-        this.utterance = [];
-      }
-    }
-    this.pending = joined.slice(offset);
-    return events;
-  }
-
-  voicedMs(): number {
-    return this.speechStartFrame === null ? 0 : (this.lastVoicedFrame + 1 - this.speechStartFrame) * FRAME_MS;
-  }
-
-  reset(): void {
-    this.pending = new Float32Array(0);
-    this.speechStartFrame = null;
-    this.utterance = [];
-  }
+      return Math.sqrt(sum / frame.length) > 0.05 ? 1 : 0;
+    },
+    reset: () => {},
+  };
+  return new VoiceActivityDetector(model, { silenceMs, minSpeechMs: 64 });
 }
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -153,7 +108,7 @@ export function scriptedSpeech(opts: {
   const stt = new DelayedStt(opts.sttDelayMs, opts.transcript);
   const tts = new ToneTts(opts.ttsDelayMs, opts.msPerWord);
   const factories: SpeechFactories = {
-    createVad: async () => new EnergyVad(opts.silenceMs ?? 300),
+    createVad: async () => energyVad(opts.silenceMs ?? 300),
     createStt: () => stt,
     createTts: (spec) => (spec === 'none' ? null : tts),
     createChunker: () => new SentenceChunker(),

@@ -257,6 +257,16 @@ export class Lane {
       case 'level':
         emit({ type: 'mic.level', laneId: this.id, rms: event.rms, peak: event.peak });
         return;
+      case 'error':
+        emit({
+          type: 'error',
+          laneId: this.id,
+          stage: 'vad',
+          code: 'vad_failed',
+          message: event.message,
+          recoverable: true,
+        });
+        return;
       case 'speech-start':
         emit({ type: 'vad.start', laneId: this.id, atMs: event.atMs });
         if (!this.turn) this.setState('user-speaking');

@@ -4,26 +4,17 @@
  * and tests plug in scripted ones with known delays.
  */
 
-/** Events of the endpointer, in stream time (ms since the first sample pushed). */
-export type VadEvent =
-  | { type: 'start'; atMs: number }
-  | {
-      type: 'end';
-      /** End of the last voiced frame. */
-      atMs: number;
-      startMs: number;
-      /** When the silence window elapsed and the endpoint was decided. */
-      endpointMs: number;
-      /** The utterance, 16 kHz mono, with pre-roll. */
-      audio: Float32Array;
-    };
+import type { VadEvent } from '../vad/endpointer';
 
+export type { VadEvent };
+
+/** Speech detection over a stream: Silero + the endpointer in the app, scripted models in tests. */
 export interface VadPort {
-  /** 16 kHz mono samples in; events they caused out. */
-  push(samples: Float32Array): VadEvent[];
+  /** 16 kHz mono samples in; the events they caused out. Calls resolve in order. */
+  push(samples: Float32Array): Promise<VadEvent[]>;
   /** Within speech: first voiced frame → end of the last voiced frame so far, ms; 0 outside speech. */
   voicedMs(): number;
-  reset(): void;
+  reset(): Promise<void>;
 }
 
 export interface SttPort {

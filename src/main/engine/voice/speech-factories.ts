@@ -5,10 +5,12 @@
 import { LaneSpecError } from '../../../shared/lane-spec';
 import { parseSttSpec, parseTtsSpec } from '../../../shared/speech-spec';
 import type { SpeechFactories } from '../lane';
+import { VoiceActivityDetector } from '../vad/endpointer';
+import { loadSileroVad } from '../vad/silero';
 
 export function defaultSpeechFactories(_env: Record<string, string | undefined>): SpeechFactories {
   return {
-    createVad: () => Promise.reject(new Error('voice activity detection is not available in this build')),
+    createVad: async () => new VoiceActivityDetector((await loadSileroVad()).newStream()),
     createStt: (spec) => {
       const parsed = parseSttSpec(spec);
       throw new LaneSpecError(`speech recognition "${parsed.provider}" is not available in this build`);

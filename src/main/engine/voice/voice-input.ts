@@ -4,7 +4,7 @@
  * key do it. Stream time (samples pushed) maps to engine time through each frame's capture time.
  */
 import type { AudioFrame } from '../../../shared/audio-frames';
-import type { VadPort } from './ports';
+import type { VadEvent, VadPort } from './ports';
 
 export const VAD_SAMPLE_RATE = 16_000;
 
@@ -17,7 +17,9 @@ export type VoiceInputEvent =
   | { type: 'utterance'; audio: Float32Array; lastVoicedMs: number; endpointMs: number }
   /** The user has spoken over the bot for longer than the guard: interrupt it. */
   | { type: 'barge-in'; atMs: number }
-  | { type: 'level'; rms: number; peak: number };
+  | { type: 'level'; rms: number; peak: number }
+  /** The VAD failed on this audio (the model errored): reported, the lane goes on. */
+  | { type: 'error'; message: string };
 
 export interface VoiceInputOptions {
   /** Speech over the bot shorter than this is echo or "mhm", not a barge-in, ms. */
@@ -57,7 +59,7 @@ export class VoiceInput {
 
   setMode(mode: MicMode): void {
     this.mode = mode;
-    this.vad.reset();
+    void this.vad.reset();
     this.pttAudio = null;
   }
 
@@ -103,8 +105,22 @@ export class VoiceInput {
     this.meter(samples);
     this.keepRecent(samples);
     this.pttAudio?.push(samples);
+    // The model runs asynchronously; pushes resolve in order, so events keep their frame's time anchor.
+    const frameEndStreamMs = (this.streamSamples * 1000) / VAD_SAMPLE_RATE;
+    this.vad.push(samples).then(
+      (events) => this.onVadEvents(events, toEngine, frameEndStreamMs),
+      (err: unknown) =>
+        this.emit({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
+    );
+  }
 
-    for (const event of this.vad.push(samples)) {
+  private onVadEvents(
+    events: VadEvent[],
+    toEngine: (streamMs: number) => number,
+    frameEndStreamMs: number,
+  ): void {
+    if (this.mode === 'off') return;
+    for (const event of events) {
       if (event.type === 'start') {
         if (this.mode === 'open') this.emit({ type: 'speech-start', atMs: toEngine(event.atMs) });
       } else {
@@ -126,7 +142,7 @@ export class VoiceInput {
     // Voiced time, not time since speech began: a short "mhm" followed by silence never gets there.
     if (this.mode === 'open' && this.botSpeaking && !this.bargedIn && this.vad.voicedMs() >= this.guardMs) {
       this.bargedIn = true;
-      this.emit({ type: 'barge-in', atMs: toEngine((this.streamSamples * 1000) / VAD_SAMPLE_RATE) });
+      this.emit({ type: 'barge-in', atMs: toEngine(frameEndStreamMs) });
     }
   }
 
