@@ -175,7 +175,7 @@ const NET_REASONS: Record<string, string> = {
 };
 
 /** Walks `cause` (and AggregateError's `errors`) for an errno code undici buried. */
-function netReason(err: unknown): string {
+export function netReason(err: unknown): string {
   let innermost = '';
   const seen = new Set<unknown>();
   const queue: unknown[] = [err];

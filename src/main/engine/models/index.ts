@@ -1,0 +1,12 @@
+export { ensureModel, ModelManager } from './manager';
+export type {
+  EnsureModelOptions,
+  ModelLocation,
+  ModelManagerOptions,
+  ModelProgress,
+  ModelStatus,
+} from './manager';
+export { ModelMissingError, ModelVerifyError, UnknownModelError } from './errors';
+export { DEFAULT_LOCAL_STT_MODEL, DEFAULT_MODEL_HUB, MODELS, modelSizeBytes } from './registry';
+export type { ModelEntry, ModelFile } from './registry';
+export { modelsDir } from './paths';

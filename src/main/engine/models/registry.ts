@@ -1,0 +1,106 @@
+/**
+ * The models Dialtone knows how to fetch: where each file lives on the hub, how big it is, its SHA-256
+ * and its licence. Files are fetched from `<mirror>/<repo>/resolve/<revision>/<path>`; the revision is a
+ * commit, so a pinned size and hash can never drift.
+ *
+ * Provenance of the whisper-tiny.en figures: a public project's asset record that downloaded these exact
+ * files from onnx-community/whisper-tiny.en at commit 2575352d61be1bf7225cf8f8b268a4678025fc58 and
+ * printed their sizes and SHA-256 (the hub itself is not reachable from where this was written). A wrong
+ * figure cannot slip through: the download is refused with a message naming the file.
+ */
+export interface ModelFile {
+  /** Path inside the model folder (and the hub repository), e.g. `onnx/encoder_model_quantized.onnx`. */
+  path: string;
+  /** Exact size, bytes. */
+  sizeBytes: number;
+  /**
+   * Lower-case hex SHA-256 of the file. Optional so that a new model can be listed before its hash is
+   * pinned; such a file is verified by size only, and `models list` says so.
+   */
+  sha256?: string;
+}
+
+export interface ModelEntry {
+  /** What the user types: `local:model=whisper-tiny.en`, `models fetch whisper-tiny.en`. */
+  id: string;
+  label: string;
+  /** What it is for, one line. */
+  purpose: string;
+  /** SPDX id of the weights' licence. */
+  licence: string;
+  licenceUrl: string;
+  /** Hub repository, `owner/name`. */
+  repo: string;
+  /** A commit of that repository. */
+  revision: string;
+  files: readonly ModelFile[];
+  /** transformers.js options this file set was chosen for (dtype picks the `_quantized` suffix). */
+  transformers?: { task: 'automatic-speech-recognition'; dtype: 'q8' | 'fp32' };
+}
+
+export const DEFAULT_MODEL_HUB = 'https://huggingface.co';
+
+export const MODELS: readonly ModelEntry[] = [
+  {
+    id: 'whisper-tiny.en',
+    label: 'Whisper tiny.en (ONNX, 8-bit)',
+    purpose: 'local speech-to-text, English (transformers.js on onnxruntime-node)',
+    licence: 'Apache-2.0',
+    licenceUrl: 'https://huggingface.co/openai/whisper-tiny.en',
+    repo: 'onnx-community/whisper-tiny.en',
+    revision: '2575352d61be1bf7225cf8f8b268a4678025fc58',
+    // Exactly what transformers.js 4.x reads for a Whisper pipeline with dtype q8: config, generation
+    // config (optional but used for English-only decoding), the feature extractor's config, the tokenizer
+    // (tokenizer.json + tokenizer_config.json; no vocab.json/merges.txt) and the two ONNX sessions.
+    files: [
+      {
+        path: 'config.json',
+        sizeBytes: 2197,
+        sha256: '251ea843b5901a99efa58c0b99b8052c6019aa3e7d2baf46693a1128ff606233',
+      },
+      {
+        path: 'generation_config.json',
+        sizeBytes: 1646,
+        sha256: '7b2e8451ed5f118e75fdd991409d72119d21d2fef1eba9723f68fb9c57fe5dc9',
+      },
+      {
+        path: 'preprocessor_config.json',
+        sizeBytes: 339,
+        sha256: 'a6a76d28c93edb273669eb9e0b0636a2bddbb1272c3261e47b7ca6dfdbac1b8d',
+      },
+      {
+        path: 'tokenizer.json',
+        sizeBytes: 2405679,
+        sha256: '5eb60cec1e77aeeb6869a2bb5a8e01a84c3fe5d072d75369343021fe6f5310d0',
+      },
+      {
+        path: 'tokenizer_config.json',
+        sizeBytes: 282662,
+        sha256: '93879c3dccdd4b976f709acd85b44778873f30c275e67026f30ca1e4c975230c',
+      },
+      {
+        path: 'onnx/encoder_model_quantized.onnx',
+        sizeBytes: 10124993,
+        sha256: 'e93ec822f16a8fd264e7de972ad17d615ea7334b75a52d54c50c2e18dd503a25',
+      },
+      {
+        path: 'onnx/decoder_model_merged_quantized.onnx',
+        sizeBytes: 30718858,
+        sha256: 'c0592d0749413c960569e1c7fb806b060d5d18f3ebad4a95cbf9a77dc6e9be52',
+      },
+    ],
+    transformers: { task: 'automatic-speech-recognition', dtype: 'q8' },
+  },
+];
+
+export const DEFAULT_LOCAL_STT_MODEL = 'whisper-tiny.en';
+
+/** Total download size of a model, bytes. */
+export const modelSizeBytes = (entry: ModelEntry): number =>
+  entry.files.reduce((sum, f) => sum + f.sizeBytes, 0);
+
+/** The URL of one file, under the hub or a mirror of it (same path layout). */
+export function fileUrl(entry: ModelEntry, file: ModelFile, hub: string): string {
+  const base = hub.replace(/\/+$/, '');
+  return `${base}/${entry.repo}/resolve/${entry.revision}/${file.path}`;
+}
