@@ -179,6 +179,15 @@ export const EngineEvent = z.discriminatedUnion('type', [
   /** Microphone level for the meter, 0–1 (RMS, a few times a second). */
   z.object({ type: z.literal('mic.level'), laneId: LaneId, rms: z.number(), peak: z.number() }),
   z.object({ type: z.literal('stt.partial'), laneId: LaneId, text: z.string() }),
+  /** A model a lane needs is downloading (first use). */
+  z.object({
+    type: z.literal('model.progress'),
+    laneId: LaneId,
+    modelId: z.string(),
+    file: z.string(),
+    bytes: z.number(),
+    total: z.number(),
+  }),
   z.object({
     type: z.literal('stt.final'),
     laneId: LaneId,

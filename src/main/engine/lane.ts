@@ -100,12 +100,32 @@ export class Lane {
     if (stt !== undefined && opts.stt !== undefined) {
       this.stt = stt;
       this.sttSpec = opts.stt;
+      this.prepareStt(stt);
     }
     if (tts !== undefined && opts.tts !== undefined) {
       this.tts = tts;
       this.ttsSpec = opts.tts;
     }
     this.emitState();
+  }
+
+  /** Local models download (with progress) and load now, not on the first utterance. */
+  private prepareStt(stt: SttPort): void {
+    const { emit } = this.deps;
+    stt
+      .prepare?.({ onProgress: (p) => emit({ type: 'model.progress', laneId: this.id, ...p }) })
+      .catch((err: unknown) => {
+        if (this.stt !== stt) return;
+        const message = err instanceof Error ? err.message : String(err);
+        emit({
+          type: 'error',
+          laneId: this.id,
+          stage: 'stt',
+          code: 'model_missing',
+          message,
+          recoverable: true,
+        });
+      });
   }
 
   /** Turns the microphone off, to open mic, or to push-to-talk. Loads the VAD on first use. */

@@ -4,6 +4,7 @@
  * and tests plug in scripted ones with known delays.
  */
 
+import type { ModelProgress } from '../models/manager';
 import type { VadEvent } from '../vad/endpointer';
 
 export type { VadEvent };
@@ -19,6 +20,8 @@ export interface VadPort {
 
 export interface SttPort {
   readonly label: string;
+  /** Downloads and loads what the provider needs before the first utterance (local models). */
+  prepare?(options: { onProgress?: (progress: ModelProgress) => void }): Promise<void>;
   /** Transcribes one 16 kHz mono utterance. Rejects with a provider error; resolves '' for silence. */
   transcribe(audio: Float32Array, signal: AbortSignal): Promise<string>;
 }
