@@ -17,6 +17,8 @@ export interface OpenApp {
   problems: { consoleErrors: string[]; cspViolations: string[] };
   /** Stops the engine under the page (to see the UI's disconnected state); null when not ours to stop. */
   stopEngine: (() => Promise<void>) | null;
+  /** The in-process engine (web mode only): taps microphone frames, sends speech and events. */
+  engine: RunningEngine | null;
   close(): Promise<void>;
 }
 
@@ -41,13 +43,22 @@ async function instrument(page: Page): Promise<Problems> {
   return problems;
 }
 
-async function openWeb(): Promise<OpenApp> {
+export interface OpenOptions {
+  /** Extra Chromium flags (web mode), e.g. a fake microphone. */
+  browserArgs?: string[];
+  /** A script run in the page before any of its own (web mode), e.g. to stub getUserMedia. */
+  initScript?: string;
+}
+
+async function openWeb(opts: OpenOptions): Promise<OpenApp> {
   const staticDir = await ensureWebBuild();
   // No provider keys: the picker's key hints are deterministic and nothing leaves the machine.
   let engine: RunningEngine | null = await startEngine({ staticDir, env: {} });
-  const browser = await launchBrowser();
+  const running = engine;
+  const browser = await launchBrowser(opts.browserArgs);
   const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   const problems = await instrument(page);
+  if (opts.initScript) await page.addInitScript({ content: opts.initScript });
   await page.goto(`${engine.httpUrl}/?token=${encodeURIComponent(engine.token)}`);
   const stopEngine = async (): Promise<void> => {
     const running = engine;
@@ -58,6 +69,7 @@ async function openWeb(): Promise<OpenApp> {
     page,
     problems,
     stopEngine,
+    engine: running,
     async close() {
       await browser.close();
       await stopEngine();
@@ -74,9 +86,9 @@ async function openElectron(): Promise<OpenApp> {
   const problems = await instrument(page);
   // The init script only applies to later navigations: load the window again with it in place.
   await page.reload();
-  return { page, problems, stopEngine: null, close: () => app.close() };
+  return { page, problems, stopEngine: null, engine: null, close: () => app.close() };
 }
 
-export function openApp(): Promise<OpenApp> {
-  return process.env.DIALTONE_E2E_TARGET === 'electron' ? openElectron() : openWeb();
+export function openApp(opts: OpenOptions = {}): Promise<OpenApp> {
+  return process.env.DIALTONE_E2E_TARGET === 'electron' ? openElectron() : openWeb(opts);
 }

@@ -4,11 +4,13 @@
  */
 import { cpus } from 'node:os';
 import { benchClientOverhead } from '../bench/client-overhead';
+import { benchSpeech } from '../bench/speech';
 import { round } from '../bench/stats';
 import { benchTokenPath } from '../bench/token-path';
+import { benchVad } from '../bench/vad';
 import { CliError, parse, printJson, say } from './args';
 
-const USAGE = 'dialtone bench [--only client|token-path] [--quick] [--json]';
+const USAGE = 'dialtone bench [--only client|token-path|vad|speech] [--quick] [--json]';
 
 const BENCHES = {
   client: async (quick: boolean) => {
@@ -28,6 +30,26 @@ const BENCHES = {
       streamSeconds: quick ? 1 : 2,
       log: say,
     });
+  },
+  vad: async (quick: boolean) => {
+    say('vad: Silero v5 + endpointer per 32 ms frame vs @ricky0123/vad-node, same fixtures…');
+    const r = await benchVad({ rounds: quick ? 2 : 5 });
+    say(
+      `  per frame: ours ${round(r.ours.frameUs.p50)} µs (p99 ${round(r.ours.frameUs.p99)}), ` +
+        `vad-node ${round(r.peer.frameUs.p50)} µs (p99 ${round(r.peer.frameUs.p99)}) → ratio ${round(r.ratio)}; ` +
+        `real-time factor ${r.ours.realTimeFactor} vs ${r.peer.realTimeFactor}`,
+    );
+    return r;
+  },
+  speech: async (quick: boolean) => {
+    say('speech: espeak-ng time to first audio (10 words, warm), real-time factor, chunker µs/token…');
+    const r = await benchSpeech({ runs: quick ? 8 : 20, chunkerRuns: quick ? 3 : 7 });
+    say(
+      `  espeak first audio p50 ${round(r.espeak.firstAudioMs.p50)} ms, p90 ${round(r.espeak.firstAudioMs.p90)} ms ` +
+        `(target ≤ 30) · RTF p50 ${round(r.espeak.realTimeFactor.p50)} · chunker ` +
+        `${round(r.chunker.usPerToken.p50)} µs/token over ${r.chunker.tokens} tokens`,
+    );
+    return r;
   },
 } as const;
 

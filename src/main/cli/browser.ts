@@ -37,6 +37,11 @@ export function findBrowser(env: Record<string, string | undefined> = process.en
   return found;
 }
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: findBrowser(), headless: true, args: CHROMIUM_ARGS });
+/** `extraArgs` add to CHROMIUM_ARGS (e.g. the fake-microphone flags of the audio E2E tests). */
+export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: findBrowser(),
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+  });
 }

@@ -6,12 +6,20 @@ import { LaneSpecError } from '../../shared/lane-spec';
 import { CliError } from './args';
 import { benchCommand } from './bench';
 import { chatCommand } from './chat';
+import { modelsCommand } from './models';
+import { sayCommand } from './say';
 import { simCommand } from './sim';
+import { transcribeCommand } from './transcribe';
+import { vadCommand } from './vad';
 import { webCommand } from './web';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   sim: { run: simCommand, help: 'serve the simulated OpenAI-compatible backend' },
   chat: { run: chatCommand, help: 'one streamed reply from a lane, measured' },
+  vad: { run: vadCommand, help: 'voiced segments of a WAV file (Silero VAD + the lane endpointer)' },
+  transcribe: { run: transcribeCommand, help: 'speech-to-text of a WAV file (--stt SPEC, default local)' },
+  say: { run: sayCommand, help: 'speak text into a WAV file, timed (--tts SPEC, default espeak)' },
+  models: { run: modelsCommand, help: 'list or fetch downloadable models (list | fetch ID)' },
   web: { run: webCommand, help: 'the app in any browser (engine + renderer on 127.0.0.1)' },
   bench: { run: benchCommand, help: 'measure the token path and the client (figures for BENCHMARKS.md)' },
 };

@@ -50,7 +50,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<RunningEngi
     clock,
     env,
     createProvider: (spec) => createLlmProvider(spec, { clock, simBaseUrl: sim.url, env }),
-    speech: opts.speech ?? defaultSpeechFactories(env),
+    speech: opts.speech ?? defaultSpeechFactories(env, clock),
   });
   await warmUp(
     createLlmProvider(parseLaneSpec('sim:tps=100000,ttft=0,max=4'), { clock, simBaseUrl: sim.url, env }),

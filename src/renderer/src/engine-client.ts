@@ -3,6 +3,7 @@
  * event is validated against the shared protocol (invalid ones are dropped and counted); a dropped
  * socket is reopened with backoff; the engine clock is tracked by ping/pong bursts.
  */
+import { AudioFrameError, decodeAudioFrame, type AudioFrame } from '../../shared/audio-frames';
 import { EngineEvent, TOKEN_PARAM, type ClientMessage } from '../../shared/protocol';
 import type { EngineConnection } from '../../shared/preload-api';
 import { bestOfBurst, provisionalSync, type ClockSync, type PongSample } from './clock-sync';
@@ -25,6 +26,8 @@ export interface EngineClientHandlers {
   onClock(sync: ClockSync): void;
   /** An event failed validation and was dropped; `total` counts them since start. */
   onInvalid(total: number, reason: string): void;
+  /** A binary audio frame (speech to play), already decoded. */
+  onAudio?(frame: AudioFrame): void;
 }
 
 export interface EngineClientOptions {
@@ -113,6 +116,14 @@ export class EngineClient {
     return true;
   }
 
+  /** Sends a binary audio frame (see shared/audio-frames.ts); false when the socket is not open. */
+  sendBinary(data: ArrayBuffer): boolean {
+    const socket = this.socket;
+    if (socket === null || socket.readyState !== WebSocket.OPEN) return false;
+    socket.send(data);
+    return true;
+  }
+
   private async open(): Promise<void> {
     let url: string;
     try {
@@ -162,7 +173,15 @@ export class EngineClient {
   }
 
   private receive(data: unknown): void {
-    // Binary frames carry audio in later stages; nothing consumes them yet.
+    if (data instanceof ArrayBuffer) {
+      try {
+        this.handlers.onAudio?.(decodeAudioFrame(data));
+      } catch (err) {
+        if (!(err instanceof AudioFrameError)) throw err;
+        this.dropInvalid(err.message);
+      }
+      return;
+    }
     if (typeof data !== 'string') return;
     let json: unknown;
     try {

@@ -39,6 +39,7 @@ export class SpeechOut {
   private audioMs = 0;
   private queue: Promise<void> = Promise.resolve();
   private failed = false;
+  private sampleRate = 0;
 
   constructor(private readonly deps: SpeechOutDeps) {}
 
@@ -57,10 +58,15 @@ export class SpeechOut {
     this.tokensSeen += 1;
   }
 
-  /** Speaks what the chunker still holds and resolves when every chunk has been synthesized. */
+  /**
+   * Speaks what the chunker still holds and resolves when every chunk has been synthesized; then
+   * tells the players the turn's audio is complete with an empty frame, so they can report its end.
+   */
   async finish(): Promise<void> {
     for (const chunk of this.deps.chunker.flush()) this.enqueue(chunk);
     await this.queue;
+    if (this.sampleRate > 0 && !this.deps.signal.aborted)
+      this.deps.sendAudio(new Int16Array(0), this.sampleRate);
   }
 
   /** The words heard after `playedMs` of this turn's audio (whole words, in order). */
@@ -103,6 +109,7 @@ export class SpeechOut {
       await tts.synthesize(chunk.text, signal, (samples, sampleRate) => {
         if (signal.aborted || samples.length === 0) return;
         this.firstAudioMs ??= clock.now();
+        this.sampleRate = sampleRate;
         this.audioMs += (samples.length * 1000) / sampleRate;
         chunk.endMs = this.audioMs;
         this.deps.sendAudio(samples, sampleRate);

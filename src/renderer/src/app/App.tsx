@@ -3,6 +3,7 @@ import { DEFAULT_LANE_SPEC, useServices } from './services';
 import { ENGINE_ERRORS } from '../store/app-store';
 import { ErrorList } from '../lanes/ErrorList';
 import { LanePanel } from '../lanes/LanePanel';
+import { AudioBar } from './AudioBar';
 import { Footer } from './Footer';
 
 /** Lanes that fit side by side on a stage screen. */
@@ -27,6 +28,7 @@ export function App() {
           + lane
         </button>
       </header>
+      <AudioBar />
       <ErrorList laneId={ENGINE_ERRORS} testId="engine-error" />
       <main className="lanes" data-lanes={laneOrder.length}>
         {laneOrder.map((laneId) => (

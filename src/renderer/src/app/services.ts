@@ -5,6 +5,8 @@
 import { createContext, useContext } from 'react';
 import type { ClientMessage } from '../../../shared/protocol';
 import type { EngineConnection } from '../../../shared/preload-api';
+import { installAudioHook, VoiceController } from '../audio/voice';
+import { MeterPainter } from '../audio/meters';
 import { EngineClient } from '../engine-client';
 import { createAppStore, type AppStore } from '../store/app-store';
 import { LiveTurns } from '../stream/live-turns';
@@ -19,6 +21,10 @@ export interface Services {
   live: LiveTurns;
   painter: Painter;
   stats: PaintStats;
+  /** Microphone, speech playback and the mix tap. */
+  voice: VoiceController;
+  /** Paints audio meters once per animation frame. */
+  meters: MeterPainter;
   /** Sends to the engine; a message that cannot be sent becomes a visible error on the lane. */
   send(message: ClientMessage): boolean;
   start(): void;
@@ -35,12 +41,20 @@ export function createServices(connection: () => Promise<EngineConnection>): Ser
     () => painter?.wake(),
   );
   painter = new Painter(live, () => client?.clock ?? null, stats);
+  const voice = new VoiceController({
+    send: (message) => client?.send(message) ?? false,
+    sendBinary: (data) => client?.sendBinary(data) ?? false,
+    offsetMs: () => client?.clock?.offsetMs ?? null,
+  });
+  installAudioHook(voice);
+  const meters = new MeterPainter();
 
   client = new EngineClient(
     {
       onEvent(event) {
         live.apply(event);
         store.getState().applyEvent(event);
+        voice.handleEvent(event);
         if (event.type === 'hello' && event.lanes.length === 0) {
           client?.send({ type: 'lane.create', spec: DEFAULT_LANE_SPEC });
         }
@@ -48,6 +62,7 @@ export function createServices(connection: () => Promise<EngineConnection>): Ser
       onConnection: (info) => store.getState().setConnection(info),
       onClock: (sync) => store.getState().setClock(sync),
       onInvalid: (total, reason) => store.getState().noteInvalid(total, reason),
+      onAudio: (frame) => voice.receiveAudio(frame),
     },
     { connection },
   );
@@ -58,6 +73,8 @@ export function createServices(connection: () => Promise<EngineConnection>): Ser
     live,
     painter,
     stats,
+    voice,
+    meters,
     send(message) {
       const sent = engine.send(message);
       if (!sent && 'laneId' in message && message.laneId !== undefined) {

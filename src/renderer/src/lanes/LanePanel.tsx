@@ -6,6 +6,7 @@ import { Composer } from './Composer';
 import { Conversation } from './Conversation';
 import { ErrorList } from './ErrorList';
 import { Figures } from './Figures';
+import { VoicePanel } from './VoicePanel';
 
 /** One lane: a conversation with one backend, its figures and its controls. Several sit side by side. */
 export function LanePanel({ laneId }: { laneId: string }) {
@@ -15,7 +16,11 @@ export function LanePanel({ laneId }: { laneId: string }) {
   const connected = useAppStore((s) => s.connection.status === 'open');
   const soleLane = useAppStore((s) => s.laneOrder.length <= 1);
   if (!lane) return null;
-  const busy = lane.state !== 'idle' || turn?.status === 'sending' || turn?.status === 'running';
+  // Listening with the mic on is not busy: the user can still type.
+  const busy =
+    (lane.state !== 'idle' && lane.state !== 'listening') ||
+    turn?.status === 'sending' ||
+    turn?.status === 'running';
   const cancel = (): void => {
     send({ type: 'turn.cancel', laneId });
   };
@@ -66,6 +71,7 @@ export function LanePanel({ laneId }: { laneId: string }) {
       </header>
       <BackendPicker key={lane.spec} lane={lane} />
       <Figures laneId={laneId} />
+      <VoicePanel lane={lane} />
       <ErrorList laneId={laneId} testId="lane-error" />
       <Conversation lane={lane} turn={turn} />
       <Composer laneId={laneId} busy={busy} connected={connected} onCancel={cancel} />
