@@ -24,7 +24,15 @@ function lastReply(): Locator {
   return page.getByTestId('assistant-message').last();
 }
 
+/** The turn id of the live reply before the last send (the new reply has another). */
+let previousTurnId: string | null = null;
+const liveTurnId = async (): Promise<string | null> => {
+  const live = page.locator('[data-testid="assistant-message"][data-turn-id]');
+  return (await live.count()) ? live.last().getAttribute('data-turn-id') : null;
+};
+
 async function send(text: string): Promise<void> {
+  previousTurnId = await liveTurnId();
   const input = page.getByTestId('message-input');
   await input.fill(text);
   await input.press('Enter');
@@ -32,6 +40,8 @@ async function send(text: string): Promise<void> {
 }
 
 async function waitForReply(status: 'done' | 'failed' | 'cancelled', timeoutMs = 15_000): Promise<void> {
+  // The previous reply is also "done": wait for this message's reply to exist first.
+  await until(async () => (await liveTurnId()) !== previousTurnId, true, 'reply shown', timeoutMs);
   await lastReply()
     .and(page.locator(`[data-status="${status}"]`))
     .waitFor({ timeout: timeoutMs });

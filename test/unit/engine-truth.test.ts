@@ -72,7 +72,7 @@ describe('timeline truth', () => {
       expect(t.firstChunkMs).toBeLessThan(expectedChunkMs * 1.15 + 30);
       expect(t.ttsMs).toBeGreaterThanOrEqual(TTS_DELAY_MS - 2);
       expect(t.ttsMs).toBeLessThan(TTS_DELAY_MS + 100);
-      expect(t.playoutMs).toBeCloseTo(PLAYOUT_MS, 6);
+      expect(Math.abs(t.playoutMs! - PLAYOUT_MS)).toBeLessThan(2);
       expect(t.gapMs).toBeGreaterThan(t.ttftMs! + t.firstChunkMs! + t.ttsMs!);
     }
     expect(slow.reasoningTokens).toBe(30);
