@@ -46,7 +46,13 @@ export default defineConfig(({ command }) => {
       build: {
         // Dependencies (ws, openai, zod, …) load from node_modules at run time.
         externalizeDeps: true,
-        rolldownOptions: { input: { index: resolve(root, 'src/main/index.ts') } },
+        rolldownOptions: {
+          input: {
+            index: resolve(root, 'src/main/index.ts'),
+            // espeak runs in a worker thread (providers/tts/espeak-host.ts looks for it beside index.js).
+            'espeak-worker': resolve(root, 'src/main/engine/providers/tts/espeak-worker.ts'),
+          },
+        },
       },
     },
     preload: {

@@ -49,6 +49,8 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
     webviewTag: false,
     experimentalFeatures: false,
     navigateOnDragDrop: false,
+    // The bot's voice must play without a click first: a presenter's first typed message gets a spoken reply.
+    autoplayPolicy: 'no-user-gesture-required',
   };
 }
 

@@ -3,17 +3,23 @@
  * audio stream (lane, CLI run) gets its own recurrent state and 64-sample context through
  * `newStream()`, which is the `VadModel` the endpointer takes.
  */
+import { existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { CONTEXT_SAMPLES, FRAME_SAMPLES, SAMPLE_RATE, type VadModel } from './model';
 
 /**
- * The shipped model (see assets/models/README.md). From __filename, not __dirname: tsx's ESM loader
- * sets only __filename right. A bundled build must point DIALTONE_VAD_MODEL (or the argument) at its copy.
+ * The shipped model (see assets/models/README.md): `DIALTONE_VAD_MODEL`, else assets/ beside the
+ * source tree (tsx, tests) or beside the Electron bundle (out/main → the app folder). From
+ * __filename, not __dirname: tsx's ESM loader sets only __filename right.
  */
 export const SILERO_MODEL_PATH =
   process.env.DIALTONE_VAD_MODEL ??
+  [
+    join(dirname(__filename), '..', '..', '..', '..', 'assets', 'models', 'silero_vad.onnx'),
+    join(dirname(__filename), '..', '..', 'assets', 'models', 'silero_vad.onnx'),
+  ].find((path) => existsSync(path)) ??
   join(dirname(__filename), '..', '..', '..', '..', 'assets', 'models', 'silero_vad.onnx');
 
 const STATE_SIZE = 2 * 1 * 128;
