@@ -7,10 +7,11 @@ import { benchClientOverhead } from '../bench/client-overhead';
 import { benchSpeech } from '../bench/speech';
 import { round } from '../bench/stats';
 import { benchTokenPath } from '../bench/token-path';
+import { benchTurnOverhead } from '../bench/turn-overhead';
 import { benchVad } from '../bench/vad';
 import { CliError, parse, printJson, say } from './args';
 
-const USAGE = 'dialtone bench [--only client|token-path|vad|speech] [--quick] [--json]';
+const USAGE = 'dialtone bench [--only client|token-path|vad|speech|turn] [--quick] [--json]';
 
 const BENCHES = {
   client: async (quick: boolean) => {
@@ -48,6 +49,14 @@ const BENCHES = {
       `  espeak first audio p50 ${round(r.espeak.firstAudioMs.p50)} ms, p90 ${round(r.espeak.firstAudioMs.p90)} ms ` +
         `(target ≤ 30) · RTF p50 ${round(r.espeak.realTimeFactor.p50)} · chunker ` +
         `${round(r.chunker.usPerToken.p50)} µs/token over ${r.chunker.tokens} tokens`,
+    );
+    return r;
+  },
+  turn: async (quick: boolean) => {
+    say('turn: engine overhead per voice turn (endpoint → first audio, minus LLM time; instant STT/TTS)…');
+    const r = await benchTurnOverhead({ turns: quick ? 4 : 10 });
+    say(
+      `  overhead p50 ${round(r.overheadMs.p50)} ms, p90 ${round(r.overheadMs.p90)} ms, max ${round(r.overheadMs.max)} ms (target ≤ 5 ms p50)`,
     );
     return r;
   },
