@@ -3,6 +3,7 @@
  * stderr. BENCHMARKS.md records a run of this with the machine it ran on.
  */
 import { cpus } from 'node:os';
+import { benchBrowserAudio } from '../bench/browser-audio';
 import { benchClientOverhead } from '../bench/client-overhead';
 import { benchSpeech } from '../bench/speech';
 import { round } from '../bench/stats';
@@ -11,7 +12,7 @@ import { benchTurnOverhead } from '../bench/turn-overhead';
 import { benchVad } from '../bench/vad';
 import { CliError, parse, printJson, say } from './args';
 
-const USAGE = 'dialtone bench [--only client|token-path|vad|speech|turn] [--quick] [--json]';
+const USAGE = 'dialtone bench [--only client|token-path|vad|speech|turn|browser-audio] [--quick] [--json]';
 
 const BENCHES = {
   client: async (quick: boolean) => {
@@ -57,6 +58,15 @@ const BENCHES = {
     const r = await benchTurnOverhead({ turns: quick ? 4 : 10 });
     say(
       `  overhead p50 ${round(r.overheadMs.p50)} ms, p90 ${round(r.overheadMs.p90)} ms, max ${round(r.overheadMs.max)} ms (target ≤ 5 ms p50)`,
+    );
+    return r;
+  },
+  'browser-audio': async (quick: boolean) => {
+    say('browser-audio: headless Chromium capture → engine, and engine → audible playback start…');
+    const r = await benchBrowserAudio({ captureFrames: quick ? 100 : 300, replies: quick ? 2 : 5 });
+    say(
+      `  capture → engine p50 ${round(r.captureToEngineMs.p50)} ms, p99 ${round(r.captureToEngineMs.p99)} ms · ` +
+        `first audio sent → audible p50 ${round(r.playbackStartMs.p50)} ms (max ${round(r.playbackStartMs.max)})`,
     );
     return r;
   },
