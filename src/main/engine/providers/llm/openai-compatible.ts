@@ -4,7 +4,7 @@
  * settings. One `stream()` call is one `Turn`: it owns the request's AbortController, the stall timer and
  * the figures, so concurrent turns on one provider share nothing.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type {
   ChatCompletionChunk,
   ChatCompletionCreateParamsStreaming,
@@ -16,6 +16,7 @@ import type { FailureContext } from './classify';
 import { LlmError } from './errors';
 import { buildMetrics } from './turn-metrics';
 import type { LlmEvent, LlmProvider, LlmResult, LlmStreamRequest } from './types';
+import { createOpenAiClient } from '../openai-client';
 
 export interface OpenAiCompatibleConfig {
   id: LlmProviderId;
@@ -220,20 +221,7 @@ class Turn {
 
   private client(): OpenAI {
     const { config } = this;
-    // Every option the SDK would otherwise read from process.env (OPENAI_API_KEY, OPENAI_ORG_ID, …) is
-    // given explicitly, so an OpenAI key or org header never travels to another provider.
-    return new OpenAI({
-      apiKey: config.apiKey ?? 'unused',
-      adminAPIKey: null,
-      organization: null,
-      project: null,
-      webhookSecret: null,
-      baseURL: config.baseURL,
-      maxRetries: 0,
-      logLevel: 'off',
-      fetch: this.fetch,
-      ...(config.apiKey === undefined ? { defaultHeaders: { Authorization: null } } : {}),
-    });
+    return createOpenAiClient({ baseURL: config.baseURL, apiKey: config.apiKey, fetch: this.fetch });
   }
 
   /**

@@ -4,7 +4,8 @@
  * the LLM client's mapping (auth, rate_limited + retry-after, bad_request, server, network), so both
  * stages speak the same language to the presenter.
  */
-import OpenAI, { toFile } from 'openai';
+import type OpenAI from 'openai';
+import { toFile } from 'openai';
 import { z } from 'zod';
 import type { Clock } from '../../clock';
 import { encodeWav } from '../../audio/wav';
@@ -15,6 +16,7 @@ import { Stt } from './base';
 import type { TranscribeContext } from './base';
 import { SttError, STT_SAMPLE_RATE } from './types';
 import type { SttErrorCode } from './types';
+import { createOpenAiClient } from '../openai-client';
 
 export interface OpenAiSttConfig {
   id: string;
@@ -46,18 +48,10 @@ export class OpenAiCompatibleStt extends Stt {
     this.id = config.id;
     this.label = config.label;
     this.model = config.model;
-    // Every option the SDK would read from process.env is given, so no stray key travels elsewhere.
-    this.#client = new OpenAI({
-      apiKey: config.apiKey ?? 'unused',
-      adminAPIKey: null,
-      organization: null,
-      project: null,
-      webhookSecret: null,
+    this.#client = createOpenAiClient({
       baseURL: config.baseURL,
-      maxRetries: 0,
-      timeout: config.timeoutMs ?? 60_000,
-      logLevel: 'off',
-      ...(config.apiKey === undefined ? { defaultHeaders: { Authorization: null } } : {}),
+      apiKey: config.apiKey,
+      timeoutMs: config.timeoutMs ?? 60_000,
     });
   }
 

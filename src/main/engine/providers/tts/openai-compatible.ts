@@ -6,13 +6,14 @@
  * offers WAV, like Groq) is decoded as it streams. A connection cut mid-stream fails this synthesis
  * only: every synthesis is its own request.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { Clock } from '../../clock';
 import { classifyFailure } from '../llm/classify';
 import type { FailureContext } from '../llm/classify';
 import { TtsError } from './errors';
 import { PcmDecoder, WavStreamDecoder } from './pcm';
 import { Tts } from './tts';
+import { createOpenAiClient } from '../openai-client';
 
 export interface OpenAiTtsConfig {
   id: string;
@@ -131,18 +132,10 @@ export class OpenAiCompatibleTts extends Tts {
 
   private client(): OpenAI {
     const config = this.#config;
-    // Every option the SDK would read from process.env is given, as in the LLM client.
-    this.#client ??= new OpenAI({
-      apiKey: config.apiKey ?? 'unused',
-      adminAPIKey: null,
-      organization: null,
-      project: null,
-      webhookSecret: null,
+    this.#client ??= createOpenAiClient({
       baseURL: config.baseURL,
-      maxRetries: 0,
-      timeout: config.stallTimeoutMs,
-      logLevel: 'off',
-      ...(config.apiKey === undefined ? { defaultHeaders: { Authorization: null } } : {}),
+      apiKey: config.apiKey,
+      timeoutMs: config.stallTimeoutMs,
     });
     return this.#client;
   }
