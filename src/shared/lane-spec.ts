@@ -38,6 +38,7 @@ export const LLM_PROVIDERS = [
   'ollama',
   'lmstudio',
   'openai-compatible',
+  'replay',
 ] as const;
 export type LlmProviderId = (typeof LLM_PROVIDERS)[number];
 
@@ -47,10 +48,12 @@ export interface SimLaneSpec {
   fault?: SimFault;
   /** When set, the embedded backend is bypassed and this URL (…/v1) is used instead. */
   url?: string;
+  /** Record every turn of this lane to this file (see src/main/engine/recording). */
+  record?: string;
 }
 
 export interface RemoteLaneSpec {
-  provider: Exclude<LlmProviderId, 'sim'>;
+  provider: Exclude<LlmProviderId, 'sim' | 'replay'>;
   /** Base URL ending in /v1 (presets fill it in). */
   url?: string;
   model?: string;
@@ -58,9 +61,18 @@ export interface RemoteLaneSpec {
   key?: string;
   maxTokens?: number;
   temperature?: number;
+  /** Record every turn of this lane to this file (see src/main/engine/recording). */
+  record?: string;
 }
 
-export type LaneSpec = SimLaneSpec | RemoteLaneSpec;
+/** `replay:file=/path/run.json`: a recorded run played back offline with its original timing. */
+export interface ReplayLaneSpec {
+  provider: 'replay';
+  /** The recording, as given (relative paths resolve against the working directory). */
+  file: string;
+}
+
+export type LaneSpec = SimLaneSpec | RemoteLaneSpec | ReplayLaneSpec;
 
 export class LaneSpecError extends Error {
   override name = 'LaneSpecError';
@@ -85,8 +97,20 @@ export const LANE_PRESETS: Record<string, { spec: string; label: string }> = {
   },
 };
 
-const SIM_KEYS = ['tps', 'ttft', 'reasoning', 'jitter', 'seed', 'max', 'tokens', 'fault', 'url'] as const;
-const REMOTE_KEYS = ['url', 'model', 'key', 'max', 'temperature'] as const;
+const SIM_KEYS = [
+  'tps',
+  'ttft',
+  'reasoning',
+  'jitter',
+  'seed',
+  'max',
+  'tokens',
+  'fault',
+  'url',
+  'record',
+] as const;
+const REMOTE_KEYS = ['url', 'model', 'key', 'max', 'temperature', 'record'] as const;
+const REPLAY_KEYS = ['file'] as const;
 
 export function parsePairs(body: string, spec: string): Map<string, string> {
   const pairs = new Map<string, string>();
@@ -140,7 +164,8 @@ export function parseLaneSpec(input: string): LaneSpec {
     const known = [...Object.keys(LANE_PRESETS), ...LLM_PROVIDERS].join(', ');
     throw new LaneSpecError(`unknown provider "${provider}" in lane spec "${spec}" (known: ${known})`);
   }
-  const allowed: readonly string[] = provider === 'sim' ? SIM_KEYS : REMOTE_KEYS;
+  const allowed: readonly string[] =
+    provider === 'sim' ? SIM_KEYS : provider === 'replay' ? REPLAY_KEYS : REMOTE_KEYS;
   for (const key of pairs.keys()) {
     if (!allowed.includes(key)) {
       throw new LaneSpecError(
@@ -149,6 +174,18 @@ export function parseLaneSpec(input: string): LaneSpec {
     }
   }
   const get = (k: string): string | undefined => pairs.get(k);
+  const record = get('record');
+  if (record === '') {
+    throw new LaneSpecError(`lane spec "${spec}": record= needs a file path`);
+  }
+
+  if (provider === 'replay') {
+    const file = get('file');
+    if (file === undefined || file === '') {
+      throw new LaneSpecError(`lane spec "${spec}": replay needs file=/path/to/recording.json`);
+    }
+    return { provider: 'replay', file };
+  }
 
   if (provider === 'sim') {
     const knobs: SimKnobs = { ...DEFAULT_SIM_KNOBS };
@@ -172,6 +209,7 @@ export function parseLaneSpec(input: string): LaneSpec {
     if (fault !== undefined) out.fault = parseFault(spec, fault);
     const url = get('url');
     if (url !== undefined) out.url = checkUrl(spec, url);
+    if (record !== undefined) out.record = record;
     return out;
   }
 
@@ -189,6 +227,7 @@ export function parseLaneSpec(input: string): LaneSpec {
   if (max !== undefined) out.maxTokens = Math.round(num(spec, 'max', max, 1, 1_000_000));
   const temperature = get('temperature');
   if (temperature !== undefined) out.temperature = num(spec, 'temperature', temperature, 0, 2);
+  if (record !== undefined) out.record = record;
   if (provider === 'openai-compatible' && out.url === undefined) {
     throw new LaneSpecError(`lane spec "${spec}": openai-compatible needs url=http://host:port/v1`);
   }
@@ -211,7 +250,9 @@ export function checkUrl(spec: string, url: string): string {
 /** The spec as text again, with any key replaced by "***" so it can be shown and logged. */
 export function formatLaneSpec(spec: LaneSpec): string {
   const parts: string[] = [];
-  if (spec.provider === 'sim') {
+  if (spec.provider === 'replay') {
+    parts.push(`file=${spec.file}`);
+  } else if (spec.provider === 'sim') {
     const k = spec.knobs;
     parts.push(`tps=${k.tps}`, `ttft=${k.ttftMs}`);
     if (k.reasoningTokens) parts.push(`reasoning=${k.reasoningTokens}`);
@@ -221,12 +262,14 @@ export function formatLaneSpec(spec: LaneSpec): string {
     if (k.replyTokens !== undefined) parts.push(`tokens=${k.replyTokens}`);
     if (spec.fault) parts.push(`fault=${formatFault(spec.fault)}`);
     if (spec.url) parts.push(`url=${spec.url}`);
+    if (spec.record !== undefined) parts.push(`record=${spec.record}`);
   } else {
     if (spec.url) parts.push(`url=${spec.url}`);
     if (spec.model) parts.push(`model=${spec.model}`);
     if (spec.key) parts.push('key=***');
     if (spec.maxTokens !== undefined) parts.push(`max=${spec.maxTokens}`);
     if (spec.temperature !== undefined) parts.push(`temperature=${spec.temperature}`);
+    if (spec.record !== undefined) parts.push(`record=${spec.record}`);
   }
   return parts.length ? `${spec.provider}:${parts.join(',')}` : spec.provider;
 }

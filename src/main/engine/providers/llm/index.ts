@@ -2,13 +2,18 @@
  * createLlmProvider: a lane spec in, a ready provider out. Everything that can be wrong with the
  * configuration (no key, no URL) throws a LaneSpecError here, before any request is sent.
  */
-import type { LaneSpec, SimLaneSpec } from '../../../../shared/lane-spec';
-import { LaneSpecError } from '../../../../shared/lane-spec';
+import type { LaneSpec, ReplayLaneSpec, SimLaneSpec } from '../../../../shared/lane-spec';
+import { formatLaneSpec, LaneSpecError } from '../../../../shared/lane-spec';
 import type { Clock } from '../../clock';
+import { RecordingError } from '../../recording/format';
+import { readRecording } from '../../recording/reader';
+import { RecordingProvider } from '../../recording/recording-provider';
+import { RunRecorder } from '../../recording/writer';
 import { encodeSimControl, SIM_CONTROL_HEADER } from '../../sim/control';
 import type { SimControl } from '../../sim/control';
 import { OpenAiCompatibleProvider } from './openai-compatible';
 import { LLM_PRESETS, resolveKey, SIM_MODEL } from './presets';
+import { ReplayProvider } from './replay';
 import type { LlmProvider } from './types';
 
 export { LlmError } from './errors';
@@ -29,6 +34,39 @@ export interface LlmProviderDeps {
 export const DEFAULT_STALL_TIMEOUT_MS = 20_000;
 
 export function createLlmProvider(spec: LaneSpec, deps: LlmProviderDeps): LlmProvider {
+  if (spec.provider === 'replay') return openReplay(spec, deps.clock);
+  const provider = createStreamingProvider(spec, deps);
+  if (spec.record === undefined) return provider;
+  try {
+    const recorder = new RunRecorder(spec.record, {
+      provider: { id: provider.id, model: provider.model, label: provider.label },
+      spec: maskedSpec({ ...spec, record: undefined }),
+    });
+    return new RecordingProvider(provider, recorder, deps.clock);
+  } catch (err) {
+    if (err instanceof RecordingError) throw new LaneSpecError(err.message);
+    throw err;
+  }
+}
+
+function openReplay(spec: ReplayLaneSpec, clock: Clock): LlmProvider {
+  try {
+    return new ReplayProvider(readRecording(spec.file), spec.file, clock);
+  } catch (err) {
+    if (err instanceof RecordingError) throw new LaneSpecError(err.message);
+    throw err;
+  }
+}
+
+/** The spec as stored in a recording: `key=***`, and no password inside a URL either. */
+function maskedSpec(spec: Exclude<LaneSpec, ReplayLaneSpec>): string {
+  return formatLaneSpec(spec).replace(/\/\/[^/@,]*@/g, '//***@');
+}
+
+function createStreamingProvider(
+  spec: Exclude<LaneSpec, ReplayLaneSpec>,
+  deps: LlmProviderDeps,
+): LlmProvider {
   const env = deps.env ?? {};
   const stallTimeoutMs = deps.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   const preset = LLM_PRESETS[spec.provider];

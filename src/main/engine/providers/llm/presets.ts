@@ -71,6 +71,8 @@ export const LLM_PRESETS: Record<LlmProviderId, LlmPreset> = {
     keyEnv: 'OPENAI_COMPATIBLE_API_KEY',
     needsKey: false,
   },
+  // A recorded run played back offline (`replay:file=…`); no URL, no model of its own, no key.
+  replay: { label: 'Replay of a recording', url: '', defaultModel: 'recorded', needsKey: false },
 };
 
 type Env = Record<string, string | undefined>;
@@ -103,7 +105,7 @@ export function listProviders(env: Env): ProviderInfo[] {
  */
 export function resolveKey(spec: LaneSpec, env: Env): string | undefined {
   const preset = LLM_PRESETS[spec.provider];
-  const explicit = spec.provider === 'sim' ? undefined : spec.key?.trim();
+  const explicit = spec.provider === 'sim' || spec.provider === 'replay' ? undefined : spec.key?.trim();
   const key = explicit !== undefined && explicit !== '' ? explicit : envKey(preset, env);
   if (key === undefined && preset.needsKey) {
     throw new LaneSpecError(

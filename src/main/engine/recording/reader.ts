@@ -1,0 +1,53 @@
+/**
+ * Reads a recording, refusing anything that is not one with a message naming the file and the
+ * problem: missing, unreadable, not JSON, not a Dialtone recording, another version, damaged.
+ */
+import { readFileSync } from 'node:fs';
+import { RECORDING_FORMAT, RECORDING_VERSION, Recording, RecordingError } from './format';
+
+export function readRecording(file: string): Recording {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new RecordingError(`recording ${file} does not exist`);
+    if (code === 'EISDIR') throw new RecordingError(`recording ${file} is a folder, not a file`);
+    throw new RecordingError(`recording ${file} cannot be read (${code ?? String(err)})`);
+  }
+  return parseRecording(text, file);
+}
+
+/** Parses the text of a recording; `file` only names it in errors. */
+export function parseRecording(text: string, file: string): Recording {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new RecordingError(`recording ${file} is not valid JSON (corrupt or truncated?): ${why}`);
+  }
+  if (typeof raw !== 'object' || raw === null || (raw as { format?: unknown }).format !== RECORDING_FORMAT) {
+    throw new RecordingError(`${file} is not a Dialtone recording (no "format": "${RECORDING_FORMAT}")`);
+  }
+  const version = (raw as { version?: unknown }).version;
+  if (version !== RECORDING_VERSION) {
+    throw new RecordingError(
+      `recording ${file} is version ${JSON.stringify(version)}; this Dialtone reads version ${RECORDING_VERSION}`,
+    );
+  }
+  const parsed = Recording.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'the top level';
+    throw new RecordingError(`recording ${file} is damaged: ${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  for (const [t, turn] of parsed.data.turns.entries()) {
+    for (let i = 1; i < turn.events.length; i++) {
+      if (turn.events[i]!.offsetMs < turn.events[i - 1]!.offsetMs) {
+        throw new RecordingError(`recording ${file} is damaged: turns.${t}.events.${i}: times go backwards`);
+      }
+    }
+  }
+  return parsed.data;
+}
