@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LlmTurnMetrics, TurnTimeline } from './metrics';
+import { StoppedBy } from './scenario';
 
 /** Largest JSON message the engine accepts from a client, bytes. */
 export const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
@@ -23,6 +24,9 @@ export const ClientMessage = z.discriminatedUnion('type', [
     laneId: LaneId.optional(),
     spec: z.string().min(1).max(2_000),
     label: z.string().max(80).optional(),
+    /** Speech settings to start with (see `lane.speech`). */
+    stt: z.string().min(1).max(2_000).optional(),
+    tts: z.string().min(1).max(2_000).optional(),
   }),
   z.object({ type: z.literal('lane.configure'), laneId: LaneId, spec: z.string().min(1).max(2_000) }),
   z.object({ type: z.literal('lane.remove'), laneId: LaneId }),
@@ -63,6 +67,33 @@ export const ClientMessage = z.discriminatedUnion('type', [
     endedMs: z.number(),
     interrupted: z.boolean(),
   }),
+  /**
+   * Runs a scenario (bot to bot) on 1–4 new lanes at once, started together (a lane with the same
+   * id is replaced). `speech: false` is a text race; `live` ignores the script; `playback: 'client'`
+   * lets the clients' players time the audio instead of the engine's virtual speaker.
+   */
+  z.object({
+    type: z.literal('scenario.start'),
+    scenario: z.string().min(1).max(80),
+    lanes: z
+      .array(
+        z.object({
+          laneId: LaneId.optional(),
+          spec: z.string().min(1).max(2_000),
+          label: z.string().max(80).optional(),
+        }),
+      )
+      .min(1)
+      .max(4),
+    maxTurns: z.number().int().min(1).max(200).optional(),
+    speech: z.boolean().optional(),
+    live: z.boolean().optional(),
+    playback: z.enum(['virtual', 'client']).optional(),
+  }),
+  /** Stops the running scenario: every lane finishes as `stopped`. */
+  z.object({ type: z.literal('scenario.stop') }),
+  /** Asks for the scenarios there are (answered with `scenario.list`, to this client). */
+  z.object({ type: z.literal('scenario.list') }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -83,6 +114,8 @@ export const ChatEntry = z.object({
   role: z.enum(['user', 'assistant']),
   text: z.string(),
   turnId: z.string().optional(),
+  /** Bot-to-bot runs: which persona said it. */
+  speaker: z.string().optional(),
   /** The reply was cut short (cancelled or failed); `text` holds only what was received. */
   interrupted: z.boolean().optional(),
 });
@@ -127,6 +160,8 @@ export const EngineEvent = z.discriminatedUnion('type', [
     lanes: z.array(LaneSnapshot),
     presets: z.array(z.object({ name: z.string(), spec: z.string(), label: z.string() })),
     providers: z.array(ProviderInfo),
+    /** Built-in TTS voices (espeak), for the voice picker. */
+    voices: z.array(z.object({ id: z.string(), label: z.string() })),
   }),
   z.object({ type: z.literal('pong'), id: z.number(), clientMs: z.number(), engineMs: z.number() }),
   z.object({ type: z.literal('lane.state'), lane: LaneSnapshot }),
@@ -207,6 +242,58 @@ export const EngineEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('turn.metrics'), laneId: LaneId, turnId: z.string(), timeline: TurnTimeline }),
   /** The turn was cancelled; history keeps `heardText`. */
   z.object({ type: z.literal('interrupt'), laneId: LaneId, turnId: z.string(), heardText: z.string() }),
+  /** The scenarios that loaded, and one message per file that did not (file: field: problem). */
+  z.object({
+    type: z.literal('scenario.list'),
+    scenarios: z.array(
+      z.object({
+        name: z.string(),
+        title: z.string(),
+        description: z.string().optional(),
+        personas: z.array(z.object({ name: z.string(), voice: z.string() })),
+        builtin: z.boolean(),
+      }),
+    ),
+    errors: z.array(z.string()),
+  }),
+  /** A scenario run began: its lanes, and any warnings (a persona voice that fell back). */
+  z.object({
+    type: z.literal('scenario.started'),
+    scenario: z.string(),
+    title: z.string(),
+    personas: z.array(z.object({ name: z.string(), voice: z.string() })),
+    lanes: z.array(z.object({ laneId: LaneId, label: z.string(), spec: z.string() })),
+    speech: z.boolean(),
+    warnings: z.array(z.string()),
+  }),
+  /** A line of a scenario run was spoken (its audio ended). The opening line has no gap. */
+  z.object({
+    type: z.literal('scenario.progress'),
+    laneId: LaneId,
+    index: z.number().int(),
+    speaker: z.string(),
+    text: z.string(),
+    opening: z.boolean(),
+    /** End of the previous bot's audio → first audible sample of this line, ms. */
+    gapMs: z.number().nullable(),
+    timeline: TurnTimeline.nullable(),
+  }),
+  /** A lane's finish line. */
+  z.object({
+    type: z.literal('scenario.finished'),
+    laneId: LaneId,
+    label: z.string(),
+    spec: z.string(),
+    /** Start → end of the last line's audio, ms. */
+    totalMs: z.number(),
+    /** Sum of the gaps between bots, ms. */
+    deadAirMs: z.number(),
+    /** Lines spoken, the opening included. */
+    turns: z.number().int(),
+    meanGapMs: z.number().nullable(),
+    stoppedBy: StoppedBy,
+    error: z.string().optional(),
+  }),
   z.object({
     type: z.literal('error'),
     laneId: LaneId.optional(),

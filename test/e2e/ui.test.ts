@@ -269,6 +269,7 @@ describe('web UI against the engine', () => {
     expect(await page.getByTestId('connection-status').textContent()).toContain(
       'engine disconnected, reconnecting',
     );
-    expect(await page.getByTestId('send-button').isDisabled()).toBe(true);
+    for (const button of await page.getByTestId('send-button').all())
+      expect(await button.isDisabled()).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import { LaneSpecError } from '../../shared/lane-spec';
 import { CliError } from './args';
 import { benchCommand } from './bench';
 import { chatCommand } from './chat';
+import { converseCommand } from './converse';
 import { modelsCommand } from './models';
 import { sayCommand } from './say';
 import { simCommand } from './sim';
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   say: { run: sayCommand, help: 'speak text into a WAV file, timed (--tts SPEC, default espeak)' },
   models: { run: modelsCommand, help: 'list or fetch downloadable models (list | fetch ID)' },
   web: { run: webCommand, help: 'the app in any browser (engine + renderer on 127.0.0.1)' },
+  converse: { run: converseCommand, help: 'two bots talk on 1–4 lanes side by side (--scenario NAME)' },
   bench: { run: benchCommand, help: 'measure the token path and the client (figures for BENCHMARKS.md)' },
 };
 

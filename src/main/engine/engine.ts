@@ -9,6 +9,8 @@ import type { ClientMessage, EngineEvent } from '../../shared/protocol';
 import type { Clock } from './clock';
 import { Lane, type ProviderFactory, type SpeechFactories } from './lane';
 import { listProviders } from './providers/llm/presets';
+import { listScenarios, RaceRequestError, ScenarioRace } from './conversation/race';
+import { ESPEAK_VOICES } from './providers/tts/voices';
 
 export interface EngineClient {
   send(event: EngineEvent): void;
@@ -26,6 +28,8 @@ export class Engine {
   private readonly clients = new Set<EngineClient>();
   private laneCount = 0;
   private readonly audioListeners = new Set<AudioListener>();
+  /** The scenario run in progress, if any. */
+  race: ScenarioRace | null = null;
   /** Microphone frames that named no existing lane. */
   unroutedAudioFrames = 0;
 
@@ -46,6 +50,7 @@ export class Engine {
       lanes: [...this.lanes.values()].map((lane) => lane.snapshot()),
       presets: Object.entries(LANE_PRESETS).map(([name, p]) => ({ name, spec: p.spec, label: p.label })),
       providers: listProviders(this.deps.env),
+      voices: ESPEAK_VOICES.map(({ id, label }) => ({ id, label })),
     });
     return () => this.clients.delete(client);
   }
@@ -113,6 +118,8 @@ export class Engine {
           emit: this.broadcast,
           emitAudio: this.broadcastAudio,
         });
+        if (msg.stt !== undefined || msg.tts !== undefined)
+          lane.configureSpeech({ stt: msg.stt, tts: msg.tts });
         this.lanes.set(laneId, lane);
         this.broadcast({ type: 'lane.state', lane: lane.snapshot() });
         return;
@@ -165,6 +172,15 @@ export class Engine {
       case 'playback.ended':
         this.lane(msg.laneId).playbackEnded(msg.turnId, msg);
         return;
+      case 'scenario.start':
+        this.startScenario(msg);
+        return;
+      case 'scenario.stop':
+        this.race?.stop();
+        return;
+      case 'scenario.list':
+        client.send(listScenarios(this.deps.env));
+        return;
     }
   }
 
@@ -175,7 +191,34 @@ export class Engine {
     return lane;
   }
 
+  /** A new race replaces the one running; its lanes replace lanes with the same ids. */
+  private startScenario(msg: Extract<ClientMessage, { type: 'scenario.start' }>): void {
+    this.race?.stop();
+    try {
+      this.race = new ScenarioRace(msg, {
+        clock: this.deps.clock,
+        env: this.deps.env,
+        createProvider: this.deps.createProvider,
+        speech: this.deps.speech,
+        emit: this.broadcast,
+        emitAudio: this.broadcastAudio,
+        addLane: (lane) => {
+          const old = this.lanes.get(lane.id);
+          if (old) void old.close();
+          else if (this.lanes.size >= MAX_LANES)
+            throw new RequestError('too_many_lanes', `at most ${MAX_LANES} lanes`);
+          this.lanes.set(lane.id, lane);
+          this.broadcast({ type: 'lane.state', lane: lane.snapshot() });
+        },
+      });
+    } catch (err) {
+      if (err instanceof RaceRequestError) throw new RequestError(err.code, err.message);
+      throw err;
+    }
+  }
+
   async close(): Promise<void> {
+    this.race?.stop();
     await Promise.all([...this.lanes.values()].map((lane) => lane.close()));
     this.lanes.clear();
   }

@@ -4,12 +4,13 @@
  * cancelled ends that turn only — the lane stays usable.
  */
 import type { AudioFrame } from '../../shared/audio-frames';
+import type { TurnTimeline } from '../../shared/metrics';
 import { formatLaneSpec, parseLaneSpec, type LaneSpec } from '../../shared/lane-spec';
 import type { ChatEntry, EngineEvent, LaneSnapshot, LaneState } from '../../shared/protocol';
 import { formatSpeechSpec, parseSttSpec, parseTtsSpec } from '../../shared/speech-spec';
 import type { Clock } from './clock';
-import type { LlmProvider } from './providers/llm/types';
-import { runTurn, type ActiveTurn, type TurnOrigin } from './turn';
+import type { ChatMessage, LlmProvider } from './providers/llm/types';
+import { runTurn, type ActiveTurn, type TurnOrigin, type TurnOutcome } from './turn';
 import type { ChunkerPort, SttPort, TtsPort, VadPort } from './voice/ports';
 import { VoiceInput, type MicMode, type VoiceInputEvent } from './voice/voice-input';
 
@@ -32,6 +33,25 @@ export interface LaneDeps {
   emit: (event: EngineEvent) => void;
   emitAudio: (frame: AudioFrame) => void;
 }
+
+/** Per-turn settings for bot-to-bot runs (scenarios); a plain typed turn needs none. */
+export interface TurnOptions {
+  /** The whole context for this turn (system prompt included), instead of the lane's history. */
+  messages?: ChatMessage[];
+  /** Scripted reply for the simulated backend. */
+  simReply?: string;
+  /** This turn's voice (null: not spoken), instead of the lane's TTS. */
+  tts?: TtsPort | null;
+  /** This turn's backend, instead of the lane's (a scenario's given opening line). */
+  provider?: LlmProvider;
+  /** Who says the reply: the lane's history keeps only the reply, tagged with the speaker. */
+  speaker?: { name: string; role: 'user' | 'assistant' };
+  /** Called once the turn is over (its audio played), with what it said and its timeline. */
+  onDone?: (result: TurnResult) => void;
+}
+
+/** A finished turn as `TurnOptions.onDone` sees it; no timeline when the turn broke inside the engine. */
+export type TurnResult = Omit<TurnOutcome, 'timeline'> & { timeline: TurnTimeline | null; turnId: string };
 
 export const VOICE_SYSTEM_PROMPT =
   'You are a friendly voice assistant in a live conversation. Answer in one to three short, ' +
@@ -100,16 +120,18 @@ export class Lane {
     if (stt !== undefined && opts.stt !== undefined) {
       this.stt = stt;
       this.sttSpec = opts.stt;
-      this.prepareStt(stt);
+      if (this.micMode !== 'off') this.prepareStt(stt);
     }
     if (tts !== undefined && opts.tts !== undefined) {
       this.tts = tts;
       this.ttsSpec = opts.tts;
+      // The first reply must not wait seconds for a cold synthesizer: warm it now, in the background.
+      tts?.warm?.().catch(() => {});
     }
     this.emitState();
   }
 
-  /** Local models download (with progress) and load now, not on the first utterance. */
+  /** Local models download (with progress) and load when the microphone goes on, not on the first utterance. */
   private prepareStt(stt: SttPort): void {
     const { emit } = this.deps;
     stt
@@ -134,6 +156,7 @@ export class Lane {
       const vad = await this.deps.speech.createVad();
       this.voice ??= new VoiceInput(vad, (event) => this.onVoice(event));
     }
+    if (mode !== 'off' && this.micMode === 'off' && this.stt) this.prepareStt(this.stt);
     this.micMode = mode;
     this.voice?.setMode(mode);
     if (!this.turn) this.setState(this.restingState());
@@ -155,7 +178,7 @@ export class Lane {
   }
 
   /** Starts a typed turn; a turn still in flight is cancelled first (the newest request wins). */
-  send(userText: string, origin?: Omit<TurnOrigin, 'userText'>): Promise<void> {
+  send(userText: string, origin?: Omit<TurnOrigin, 'userText'>, options: TurnOptions = {}): Promise<void> {
     const previous = this.turn;
     if (previous) this.cancel();
     this.turnCount += 1;
@@ -178,14 +201,15 @@ export class Lane {
     // The cancelled turn writes its partial reply to history first, so history keeps the spoken order.
     turn.done = (previous?.done ?? Promise.resolve())
       .then(async () => {
-        this.history.push({ role: 'user', text: userText, turnId });
+        if (!options.speaker) this.history.push({ role: 'user', text: userText, turnId });
         const outcome = await runTurn(turn, fullOrigin, {
           laneId: this.id,
           clock: this.deps.clock,
-          provider: this.provider,
-          tts: this.tts,
+          provider: options.provider ?? this.provider,
+          tts: options.tts !== undefined ? options.tts : this.tts,
+          ...(options.simReply !== undefined ? { simReply: options.simReply } : {}),
           createChunker: this.deps.speech.createChunker,
-          messages: this.messages(),
+          messages: options.messages ?? this.messages(),
           emit: this.deps.emit,
           sendAudio: (samples, sampleRate) =>
             this.deps.emitAudio({
@@ -205,9 +229,10 @@ export class Lane {
         });
         if (outcome.assistantText !== null) {
           this.history.push({
-            role: 'assistant',
+            role: options.speaker?.role ?? 'assistant',
             text: outcome.assistantText,
             turnId,
+            ...(options.speaker ? { speaker: options.speaker.name } : {}),
             ...(outcome.interrupted ? { interrupted: true } : {}),
           });
         }
@@ -218,6 +243,7 @@ export class Lane {
         } else {
           this.emitState();
         }
+        options.onDone?.({ ...outcome, turnId });
       })
       .catch((err: unknown) => {
         // A fault of ours inside a turn: report it on this lane, keep the lane (and the engine) alive.
@@ -235,6 +261,14 @@ export class Lane {
           this.turn = null;
           this.setState(this.restingState());
         }
+        options.onDone?.({
+          assistantText: null,
+          interrupted: true,
+          text: null,
+          timeline: null,
+          error: { stage: 'engine', code: 'internal', message },
+          turnId,
+        });
       });
     return turn.done;
   }

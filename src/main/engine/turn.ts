@@ -4,7 +4,7 @@
  * turn's timeline. Cancellation ends it quietly, keeping only what the listener heard.
  */
 import type { EngineEvent, LaneState } from '../../shared/protocol';
-import type { LlmTurnMetrics } from '../../shared/metrics';
+import type { LlmTurnMetrics, TurnTimeline } from '../../shared/metrics';
 import type { Clock } from './clock';
 import { LlmError } from './providers/llm/errors';
 import type { ChatMessage, LlmProvider } from './providers/llm/types';
@@ -54,12 +54,25 @@ export interface TurnDeps {
   emit: (event: EngineEvent) => void;
   sendAudio: (samples: Int16Array, sampleRate: number) => void;
   setState: (state: LaneState) => void;
+  /** Scripted reply for the simulated backend (scenarios); real providers ignore it. */
+  simReply?: string;
 }
 
 export interface TurnOutcome {
   /** What goes into history as the assistant's reply (null: nothing was said). */
   assistantText: string | null;
   interrupted: boolean;
+  /** The full reply as generated (null when the LLM failed or the turn was cancelled). */
+  text: string | null;
+  timeline: TurnTimeline;
+  /** The first stage failure of the turn, as reported on the lane (cancellation is not one). */
+  error?: TurnError;
+}
+
+export interface TurnError {
+  stage: string;
+  code: string;
+  message: string;
 }
 
 /** How long after the end of its audio a turn waits for a player's report before assuming it played. */
@@ -87,6 +100,7 @@ export async function runTurn(turn: ActiveTurn, origin: TurnOrigin, deps: TurnDe
   };
 
   let speaking = false;
+  let failure: TurnError | undefined;
   const speech = deps.tts
     ? new SpeechOut({
         tts: deps.tts,
@@ -101,7 +115,11 @@ export async function runTurn(turn: ActiveTurn, origin: TurnOrigin, deps: TurnDe
           deps.sendAudio(samples, sampleRate);
         },
         onChunk: (index, text) => emit({ type: 'tts.text', laneId, turnId, index, text }),
-        onError: (err) => emit(stageError(laneId, turnId, 'tts', err)),
+        onError: (err) => {
+          const event = stageError(laneId, turnId, 'tts', err);
+          failure ??= errorOf(event);
+          emit(event);
+        },
       })
     : null;
   turn.speech = speech;
@@ -115,6 +133,7 @@ export async function runTurn(turn: ActiveTurn, origin: TurnOrigin, deps: TurnDe
     const result = await deps.provider.stream({
       messages: deps.messages,
       signal,
+      ...(deps.simReply !== undefined ? { simReply: deps.simReply } : {}),
       onEvent: (event) => {
         if (event.kind === 'token') {
           turn.received.text += event.text;
@@ -134,7 +153,9 @@ export async function runTurn(turn: ActiveTurn, origin: TurnOrigin, deps: TurnDe
     }
   } catch (err) {
     turn.flush();
-    emit(stageError(laneId, turnId, 'llm', err));
+    const event = stageError(laneId, turnId, 'llm', err);
+    failure ??= errorOf(event);
+    emit(event);
   }
 
   let playedMs: number | null = null;
@@ -171,7 +192,13 @@ export async function runTurn(turn: ActiveTurn, origin: TurnOrigin, deps: TurnDe
     llm,
   );
   emit({ type: 'turn.metrics', laneId, turnId, timeline });
-  return { assistantText, interrupted: interrupted || fullText === null };
+  return {
+    assistantText,
+    interrupted: interrupted || fullText === null,
+    text: interrupted ? null : fullText,
+    timeline,
+    ...(failure ? { error: failure } : {}),
+  };
 }
 
 /**
@@ -208,6 +235,12 @@ async function waitForPlayback(turn: ActiveTurn, speech: SpeechOut, clock: Clock
     ? Math.min(speech.totalAudioMs, playback.audibleMs === null ? 0 : now - playback.audibleMs)
     : speech.totalAudioMs;
   return { playedMs, endedMs: now, interrupted: turn.abort.signal.aborted };
+}
+
+function errorOf(event: EngineEvent): TurnError | undefined {
+  return event.type === 'error'
+    ? { stage: event.stage, code: event.code, message: event.message }
+    : undefined;
 }
 
 function stageError(laneId: string, turnId: string, stage: 'llm' | 'tts', err: unknown): EngineEvent {

@@ -4,19 +4,36 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { createServices, ServicesContext } from './app/services';
 import { resolveEngineConnection } from './connection';
+import { Overlay } from './overlay/Overlay';
+import { isOverlayPage, startOverlayPage } from './overlay/overlay-page';
+import { OverlayContext } from './overlay/overlay-services';
 import { installStatsHook } from './stream/paint-stats';
 import './styles.css';
 
-const services = createServices(resolveEngineConnection);
-installStatsHook(services.stats);
-services.start();
-
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
-createRoot(root).render(
-  <StrictMode>
-    <ServicesContext.Provider value={services}>
-      <App />
-    </ServicesContext.Provider>
-  </StrictMode>,
-);
+
+if (isOverlayPage()) {
+  // OBS / browser source: only the overlay, as one more engine client.
+  const overlay = startOverlayPage(resolveEngineConnection);
+  createRoot(root).render(
+    <StrictMode>
+      <OverlayContext.Provider value={overlay}>
+        <Overlay compact />
+      </OverlayContext.Provider>
+    </StrictMode>,
+  );
+} else {
+  const services = createServices(resolveEngineConnection);
+  installStatsHook(services.stats);
+  services.start();
+  createRoot(root).render(
+    <StrictMode>
+      <ServicesContext.Provider value={services}>
+        <OverlayContext.Provider value={services.overlay}>
+          <App />
+        </OverlayContext.Provider>
+      </ServicesContext.Provider>
+    </StrictMode>,
+  );
+}

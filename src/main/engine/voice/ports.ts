@@ -28,6 +28,8 @@ export interface SttPort {
 
 export interface TtsPort {
   readonly label: string;
+  /** Loads what the first synthesis would otherwise wait for (espeak's warm instance, models). */
+  warm?(): Promise<void>;
   /**
    * Synthesizes one chunk, calling `onAudio` with 16-bit mono PCM as it becomes available.
    * Resolves when the chunk is done (or at once when `signal` aborts).

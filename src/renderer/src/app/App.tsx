@@ -1,10 +1,11 @@
 import { useAppStore } from '../store/use-app-store';
-import { DEFAULT_LANE_SPEC, useServices } from './services';
+import { DEFAULT_LANE_SPEC, DEFAULT_LANE_SPEECH, useServices } from './services';
 import { ENGINE_ERRORS } from '../store/app-store';
 import { ErrorList } from '../lanes/ErrorList';
 import { LanePanel } from '../lanes/LanePanel';
 import { AudioBar } from './AudioBar';
 import { Footer } from './Footer';
+import { Overlay } from '../overlay/Overlay';
 
 /** Lanes that fit side by side on a stage screen. */
 export const MAX_VISIBLE_LANES = 4;
@@ -23,7 +24,7 @@ export function App() {
           type="button"
           data-testid="add-lane"
           disabled={!connected || laneOrder.length >= MAX_VISIBLE_LANES}
-          onClick={() => send({ type: 'lane.create', spec: DEFAULT_LANE_SPEC })}
+          onClick={() => send({ type: 'lane.create', spec: DEFAULT_LANE_SPEC, ...DEFAULT_LANE_SPEECH })}
         >
           + lane
         </button>
@@ -38,6 +39,7 @@ export function App() {
           <p className="placeholder">{ready ? 'Creating a lane…' : 'Connecting to the engine…'}</p>
         )}
       </main>
+      <Overlay />
       <Footer />
     </div>
   );

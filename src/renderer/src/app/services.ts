@@ -12,14 +12,19 @@ import { createAppStore, type AppStore } from '../store/app-store';
 import { LiveTurns } from '../stream/live-turns';
 import { PaintStats } from '../stream/paint-stats';
 import { Painter } from '../stream/painter';
+import { createOverlayServices, type OverlayServices } from '../overlay/overlay-services';
 
 /** The backend a lane starts with when the engine has none. */
 export const DEFAULT_LANE_SPEC = 'fast';
+/** Speech a new lane starts with: spoken replies (offline espeak) and local speech recognition. */
+export const DEFAULT_LANE_SPEECH = { tts: 'espeak:voice=en-us', stt: 'local:model=whisper-tiny.en' } as const;
 
 export interface Services {
   store: AppStore;
   live: LiveTurns;
   painter: Painter;
+  /** The latency-budget overlay: live waterfall, history, what-if, roofline. */
+  overlay: OverlayServices;
   stats: PaintStats;
   /** Microphone, speech playback and the mix tap. */
   voice: VoiceController;
@@ -41,8 +46,12 @@ export function createServices(connection: () => Promise<EngineConnection>): Ser
     () => painter?.wake(),
   );
   painter = new Painter(live, () => client?.clock ?? null, stats);
+  const overlay = createOverlayServices(store, () => client?.clock ?? null);
   const voice = new VoiceController({
-    send: (message) => client?.send(message) ?? false,
+    send: (message) => {
+      overlay.live.applyClientMessage(message);
+      return client?.send(message) ?? false;
+    },
     sendBinary: (data) => client?.sendBinary(data) ?? false,
     offsetMs: () => client?.clock?.offsetMs ?? null,
   });
@@ -54,15 +63,19 @@ export function createServices(connection: () => Promise<EngineConnection>): Ser
       onEvent(event) {
         live.apply(event);
         store.getState().applyEvent(event);
+        overlay.live.apply(event);
         voice.handleEvent(event);
         if (event.type === 'hello' && event.lanes.length === 0) {
-          client?.send({ type: 'lane.create', spec: DEFAULT_LANE_SPEC });
+          client?.send({ type: 'lane.create', spec: DEFAULT_LANE_SPEC, ...DEFAULT_LANE_SPEECH });
         }
       },
       onConnection: (info) => store.getState().setConnection(info),
       onClock: (sync) => store.getState().setClock(sync),
       onInvalid: (total, reason) => store.getState().noteInvalid(total, reason),
-      onAudio: (frame) => voice.receiveAudio(frame),
+      onAudio: (frame) => {
+        overlay.live.applyAudio(frame);
+        voice.receiveAudio(frame);
+      },
     },
     { connection },
   );
@@ -72,6 +85,7 @@ export function createServices(connection: () => Promise<EngineConnection>): Ser
     store,
     live,
     painter,
+    overlay,
     stats,
     voice,
     meters,

@@ -1,6 +1,7 @@
 import { useState, type KeyboardEvent } from 'react';
 import { MAX_USER_TEXT_CHARS } from '../../../shared/protocol';
 import { useServices } from '../app/services';
+import { useAppStore } from '../store/use-app-store';
 
 interface Props {
   laneId: string;
@@ -13,7 +14,10 @@ interface Props {
 export function Composer({ laneId, busy, connected, onCancel }: Props) {
   const { send, store } = useServices();
   const [text, setText] = useState('');
-  const canSend = connected && !busy && text.trim() !== '';
+  // Sending while a reply streams or plays interrupts it (the engine keeps only what was heard);
+  // only a message still on its way to the engine blocks the next one.
+  const sending = useAppStore((s) => s.turns[laneId]?.status === 'sending');
+  const canSend = connected && !sending && text.trim() !== '';
 
   const submit = (): void => {
     const message = text.trim();

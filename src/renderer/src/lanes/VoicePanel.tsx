@@ -3,6 +3,7 @@ import { useServices } from '../app/services';
 import { Meter } from '../app/Meter';
 import { useAudioStore } from '../store/use-audio-store';
 import { DEFAULT_LANE_VOICE, type MicMode } from '../store/audio-store';
+import { SpeechSettings } from './SpeechSettings';
 
 const MODES: { mode: MicMode; label: string; title: string }[] = [
   { mode: 'off', label: 'mic off', title: 'Type only' },
@@ -94,6 +95,7 @@ export function VoicePanel({ lane }: { lane: LaneSnapshot }) {
           />
         </span>
       </div>
+      <SpeechSettings lane={lane} />
       {transcript && (
         <p className={view.partial ? 'transcript partial' : 'transcript'} data-testid="transcript">
           {transcript}

@@ -52,6 +52,8 @@ export interface AppState {
   ready: boolean;
   presets: PresetInfo[];
   providers: ProviderInfo[];
+  /** Built-in TTS voices the engine offers. */
+  voices: { id: string; label: string }[];
   laneOrder: string[];
   lanes: Record<string, LaneSnapshot>;
   turns: Record<string, TurnView>;
@@ -98,6 +100,7 @@ export function createAppStore() {
       ready: false,
       presets: [],
       providers: [],
+      voices: [],
       laneOrder: [],
       lanes: {},
       turns: {},
@@ -127,6 +130,7 @@ export function createAppStore() {
               ready: true,
               presets: event.presets,
               providers: event.providers,
+              voices: event.voices,
               laneOrder: event.lanes.map((l) => l.laneId),
               lanes,
               turns,

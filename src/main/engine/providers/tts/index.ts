@@ -33,6 +33,7 @@ export function ttsPort(tts: Tts): TtsPort {
     get label() {
       return tts.label;
     },
+    warm: () => tts.warm(),
     async synthesize(text, signal, onAudio) {
       for await (const frame of tts.synthesize(text, { signal })) onAudio(frame.pcm, frame.sampleRate);
     },

@@ -1,0 +1,169 @@
+/**
+ * `dialtone converse --scenario NAME [--lane SPEC]... [--max-turns N] [--no-speech] [--live] [--json]`:
+ * two bots talk, on one to four lanes side by side (default: `fast` and `gpu`), through the same
+ * engine and messages as the app. Speech plays in real time on a virtual speaker; with --no-speech it
+ * takes no time (a text race: each gap runs from the moment the previous reply's text was complete
+ * to this reply's first speakable chunk). Progress lines go to stderr; --json prints one object last.
+ */
+import type { EngineEvent } from '../../shared/protocol';
+import { LaneSpecError, parseLaneSpec } from '../../shared/lane-spec';
+import { startEngine } from '../engine';
+import type { EngineClient } from '../engine/engine';
+import { findScenario, loadScenarios } from '../engine/scenarios/loader';
+import { CliError, numberFlag, parse, printJson, say } from './args';
+
+const USAGE =
+  'dialtone converse --scenario NAME [--lane SPEC]... [--max-turns N] [--no-speech] [--live] [--list] [--json]';
+const DEFAULT_LANES = ['fast', 'gpu'];
+
+type Finished = Extract<EngineEvent, { type: 'scenario.finished' }>;
+type Progress = Extract<EngineEvent, { type: 'scenario.progress' }>;
+
+export async function converseCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parse(
+    argv,
+    {
+      scenario: { type: 'string' },
+      lane: { type: 'string', multiple: true },
+      'max-turns': { type: 'string' },
+      'no-speech': { type: 'boolean' },
+      live: { type: 'boolean' },
+      list: { type: 'boolean' },
+    },
+    USAGE,
+  );
+  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\nusage: ${USAGE}`);
+  const json = values.json === true;
+  const library = loadScenarios({ env: process.env });
+  for (const err of library.errors) say(`warning: ${err.message}`);
+  if (values.list === true) {
+    const list = [...library.scenarios.values()].map(({ scenario, file }) => ({
+      name: scenario.name,
+      title: scenario.title,
+      file,
+    }));
+    if (json) printJson({ scenarios: list, errors: library.errors.map((e) => e.message) });
+    else for (const s of list) say(`${s.name.padEnd(14)} ${s.title}  (${s.file})`);
+    return;
+  }
+  const name = typeof values.scenario === 'string' ? values.scenario : undefined;
+  if (name === undefined || name.trim() === '')
+    throw new CliError(`--scenario NAME is required\nusage: ${USAGE}`);
+  let scenario;
+  try {
+    scenario = findScenario(library, name.trim());
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err));
+  }
+  const laneSpecs = (values.lane as unknown as string[] | undefined) ?? DEFAULT_LANES;
+  if (laneSpecs.length > 4) throw new CliError(`at most 4 --lane (got ${laneSpecs.length})`);
+  for (const spec of laneSpecs) parseLaneSpec(spec); // a LaneSpecError names the bad spec
+  const maxTurns = numberFlag(values['max-turns'] as string | undefined, 'max-turns', 1, 200);
+  const speech = values['no-speech'] !== true;
+
+  const engine = await startEngine({ env: process.env });
+  try {
+    const events: EngineEvent[] = [];
+    const finished = new Map<string, Finished>();
+    let failure: string | null = null;
+    let wake: () => void = () => {};
+    const client: EngineClient = {
+      send: (event) => {
+        events.push(event);
+        if (event.type === 'scenario.started') {
+          for (const w of event.warnings) say(`warning: ${w}`);
+          say(
+            `${event.title} — ${event.lanes.map((l) => l.label).join(' vs ')}${event.speech ? '' : ' (text race)'}`,
+          );
+        } else if (event.type === 'scenario.progress') {
+          const label = laneLabel(events, event.laneId);
+          const gap = event.gapMs === null ? '' : ` (gap ${Math.round(event.gapMs)} ms)`;
+          say(`[${label}] ${event.speaker}: ${event.text}${gap}`);
+        } else if (event.type === 'scenario.finished') {
+          finished.set(event.laneId, event);
+          say(
+            `[${event.label}] finished: ${fmtS(event.totalMs)} total, ${fmtS(event.deadAirMs)} dead air, ` +
+              `${event.turns} turns, mean gap ${event.meanGapMs === null ? '–' : Math.round(event.meanGapMs)} ms` +
+              ` (${event.stoppedBy}${event.error ? `: ${event.error}` : ''})`,
+          );
+        } else if (event.type === 'error' && event.laneId === undefined) {
+          failure = event.message;
+        } else if (event.type === 'error') {
+          say(`[${laneLabel(events, event.laneId ?? '')}] error (${event.stage}): ${event.message}`);
+        }
+        wake();
+      },
+      sendBinary: () => {},
+    };
+    engine.engine.connect(client);
+    const stop = (): void => engine.engine.handle(client, { type: 'scenario.stop' });
+    process.once('SIGINT', stop);
+    engine.engine.handle(client, {
+      type: 'scenario.start',
+      scenario: scenario.name,
+      lanes: laneSpecs.map((spec, i) => ({ laneId: `lane-${i + 1}`, spec, label: spec })),
+      ...(maxTurns !== undefined ? { maxTurns } : {}),
+      speech,
+      ...(values.live === true ? { live: true } : {}),
+    });
+    while (failure === null && finished.size < laneSpecs.length) {
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+    process.removeListener('SIGINT', stop);
+    if (failure !== null) throw new CliError(failure);
+    const progress = events.filter((e): e is Progress => e.type === 'scenario.progress');
+    const lanes = laneSpecs.map((_, i) => {
+      const f = finished.get(`lane-${i + 1}`)!;
+      return {
+        label: f.label,
+        spec: f.spec,
+        totalMs: f.totalMs,
+        deadAirMs: f.deadAirMs,
+        meanGapMs: f.meanGapMs,
+        stoppedBy: f.stoppedBy,
+        ...(f.error !== undefined ? { error: f.error } : {}),
+        turns: progress
+          .filter((p) => p.laneId === f.laneId)
+          .map((p) => ({
+            speaker: p.speaker,
+            text: p.text,
+            gapMs: p.gapMs,
+            segments: segmentsOf(p),
+            tokens: p.timeline?.tokens ?? 0,
+            tokensPerSecond: p.timeline?.tokensPerSecond ?? null,
+            ...(p.opening ? { opening: true } : {}),
+          })),
+      };
+    });
+    if (json) printJson({ scenario: scenario.name, speech, lanes });
+  } catch (err) {
+    if (err instanceof LaneSpecError) throw new CliError(err.message);
+    throw err;
+  } finally {
+    await engine.close();
+  }
+}
+
+/** The timeline's segments (DESIGN.md's latency table), ms; null where a stage did not run. */
+function segmentsOf(p: Progress): Record<string, number | null> | null {
+  const t = p.timeline;
+  if (!t) return null;
+  return {
+    ttftMs: t.ttftMs,
+    firstChunkMs: t.firstChunkMs,
+    ttsMs: t.ttsMs,
+    playoutMs: t.playoutMs,
+    gapMs: t.gapMs,
+    speechMs: t.speechMs,
+    genMs: t.genMs,
+  };
+}
+
+function laneLabel(events: EngineEvent[], laneId: string): string {
+  for (const e of events) {
+    if (e.type === 'scenario.started') return e.lanes.find((l) => l.laneId === laneId)?.label ?? laneId;
+  }
+  return laneId;
+}
+
+const fmtS = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;

@@ -1,0 +1,89 @@
+/**
+ * A speaker with no sound card, for headless runs (CLI, tests): it plays each turn's audio frames in
+ * real time on the engine clock and tells the lane when the first sample became audible and when the
+ * last one ended — the reports a renderer's player sends — so gaps and speech time are true without a
+ * browser, and no turn waits out the lane's no-player grace. Frames that arrive after the queue ran
+ * dry play late, as they would on a real device (an underrun is silence the listener hears).
+ */
+import { TTS_AUDIO, type AudioFrame } from '../../../shared/audio-frames';
+import type { Clock } from '../clock';
+import type { PlaybackReport } from '../turn';
+
+/** Where the reports go: the lane (or the engine's `playback.*` messages). */
+export interface PlaybackSink {
+  playbackStarted(laneId: string, turnId: string, audibleMs: number): void;
+  playbackEnded(laneId: string, turnId: string, report: PlaybackReport): void;
+}
+
+interface Playing {
+  turnId: string;
+  audibleMs: number;
+  /** Engine time the audio queued so far ends. */
+  playheadMs: number;
+  /** Audio queued so far, ms. */
+  queuedMs: number;
+  timer: ReturnType<typeof setTimeout> | null;
+  ended: boolean;
+}
+
+export class VirtualSpeaker {
+  private readonly playing = new Map<string, Playing>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly sink: PlaybackSink,
+  ) {}
+
+  /** One frame of a lane's speech; an empty frame marks the end of the turn's audio. */
+  frame(frame: AudioFrame): void {
+    if (frame.kind !== TTS_AUDIO) return;
+    const turnId = `${frame.laneId}-${frame.turn}`;
+    const now = this.clock.now();
+    let p = this.playing.get(frame.laneId);
+    if (p?.turnId !== turnId) {
+      if (frame.samples.length === 0) return;
+      // A new turn starts once the previous one's audio is out (bot-to-bot turns never overlap).
+      const startMs = Math.max(now, p && !p.ended ? p.playheadMs : now);
+      if (p?.timer) clearTimeout(p.timer);
+      p = { turnId, audibleMs: startMs, playheadMs: startMs, queuedMs: 0, timer: null, ended: false };
+      this.playing.set(frame.laneId, p);
+      this.sink.playbackStarted(frame.laneId, turnId, startMs);
+    }
+    if (p.ended) return;
+    if (frame.samples.length > 0) {
+      const durationMs = (frame.samples.length * 1000) / frame.sampleRate;
+      p.playheadMs = Math.max(p.playheadMs, now) + durationMs;
+      p.queuedMs += durationMs;
+      return;
+    }
+    this.endAtPlayhead(frame.laneId, p);
+  }
+
+  /** Timers may fire a little early by the engine clock: the end is reported only once it is past. */
+  private endAtPlayhead(laneId: string, p: Playing): void {
+    const waitMs = p.playheadMs - this.clock.now();
+    if (waitMs <= 0) this.end(laneId, p, p.playheadMs, p.queuedMs, false);
+    else p.timer = setTimeout(() => this.endAtPlayhead(laneId, p), Math.ceil(waitMs));
+  }
+
+  /** The lane's turn was interrupted: stop at once and say how much was heard. */
+  interrupt(laneId: string, turnId: string): void {
+    const p = this.playing.get(laneId);
+    if (p?.turnId !== turnId || p.ended) return;
+    const now = this.clock.now();
+    this.end(laneId, p, now, Math.min(p.queuedMs, Math.max(0, now - p.audibleMs)), true);
+  }
+
+  close(): void {
+    for (const p of this.playing.values()) if (p.timer) clearTimeout(p.timer);
+    this.playing.clear();
+  }
+
+  private end(laneId: string, p: Playing, endedMs: number, playedMs: number, interrupted: boolean): void {
+    if (p.ended) return;
+    p.ended = true;
+    if (p.timer) clearTimeout(p.timer);
+    p.timer = null;
+    this.sink.playbackEnded(laneId, p.turnId, { playedMs, endedMs, interrupted });
+  }
+}

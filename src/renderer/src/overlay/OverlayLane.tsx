@@ -1,0 +1,123 @@
+/** One lane in the overlay: the live waterfall and gap, the token-rate sparkline and the history. */
+import { useEffect, useRef } from 'react';
+import { useStore } from 'zustand';
+import { drawHistory, prepare } from './draw';
+import { historyBar } from './models';
+import { useOverlay } from './overlay-services';
+import type { HistoryEntry } from './overlay-store';
+import { SPARK_SIZE, WATERFALL_SIZE } from './painter';
+import { formatMs, quantile } from './segments';
+
+export const HISTORY_SIZE = { w: 620, h: 330 };
+/** Turns the history chart shows. */
+export const HISTORY_TURNS = 10;
+const NO_TURNS: HistoryEntry[] = [];
+
+/** p50 and p90 of a lane's spoken gaps, ms. */
+export function gapStats(turns: readonly HistoryEntry[]): { p50: number | null; p90: number | null } {
+  const gaps = turns.flatMap((t) => (t.timeline.gapMs === null ? [] : [t.timeline.gapMs]));
+  return { p50: quantile(gaps, 0.5), p90: quantile(gaps, 0.9) };
+}
+
+export function OverlayLane({ laneId }: { laneId: string }) {
+  const overlay = useOverlay();
+  const lane = useStore(overlay.app, (s) => s.lanes[laneId]);
+  const turns = useStore(overlay.store, (s) => s.history[laneId] ?? NO_TURNS);
+  const waterfall = useRef<HTMLCanvasElement>(null);
+  const spark = useRef<HTMLCanvasElement>(null);
+  const gap = useRef<HTMLSpanElement>(null);
+  const gapLabel = useRef<HTMLSpanElement>(null);
+  const rate = useRef<HTMLSpanElement>(null);
+  const history = useRef<HTMLCanvasElement>(null);
+
+  useEffect(() => {
+    if (!waterfall.current || !spark.current || !gap.current || !gapLabel.current || !rate.current) return;
+    return overlay.painter.attach(laneId, {
+      waterfall: waterfall.current,
+      spark: spark.current,
+      gap: gap.current,
+      gapLabel: gapLabel.current,
+      rate: rate.current,
+    });
+  }, [overlay, laneId]);
+
+  useEffect(() => {
+    const canvas = history.current;
+    if (!canvas) return;
+    const ctx = prepare(canvas, HISTORY_SIZE.w, HISTORY_SIZE.h);
+    if (ctx) {
+      drawHistory(
+        ctx,
+        HISTORY_SIZE.w,
+        HISTORY_SIZE.h,
+        turns.slice(-HISTORY_TURNS).map((t) => historyBar(t.timeline)),
+        HISTORY_TURNS,
+      );
+    }
+  }, [turns]);
+
+  const { p50, p90 } = gapStats(turns);
+  const spoken = turns.some((t) => t.timeline.gapMs !== null);
+  return (
+    <article className="ov-lane" data-testid="overlay-lane" data-lane-id={laneId}>
+      <header className="ov-lane-head">
+        <h3>{lane?.label ?? laneId}</h3>
+        <code>{lane?.spec}</code>
+      </header>
+      <div className="ov-gap">
+        <span className="ov-gap-label" ref={gapLabel} data-testid="gap-label">
+          gap
+        </span>
+        <span className="ov-gap-value" ref={gap} data-testid="gap-counter">
+          —
+        </span>
+      </div>
+      <div className="ov-charts">
+        <div className="ov-waterfall">
+          <canvas
+            ref={waterfall}
+            data-testid="waterfall"
+            width={WATERFALL_SIZE.w}
+            height={WATERFALL_SIZE.h}
+            aria-label="Waterfall of the current turn's gap"
+          />
+          <div className="ov-spark">
+            <span className="ov-caption">
+              token rate: <span ref={rate} data-testid="rate-now" />
+            </span>
+            <canvas
+              ref={spark}
+              data-testid="sparkline"
+              width={SPARK_SIZE.w}
+              height={SPARK_SIZE.h}
+              aria-label="Tokens per second over the stream"
+            />
+          </div>
+        </div>
+        <div className="ov-history">
+          <span className="ov-caption">
+            last {HISTORY_TURNS} turns ·{' '}
+            {spoken ? (
+              <>
+                gap p50 <b data-testid="gap-p50">{formatMs(p50)}</b> · p90{' '}
+                <b data-testid="gap-p90">{formatMs(p90)}</b>
+              </>
+            ) : turns.length > 0 ? (
+              'text only — no audio gap'
+            ) : (
+              'no turns yet'
+            )}
+          </span>
+          <canvas
+            ref={history}
+            data-testid="history-bars"
+            data-count={Math.min(turns.length, HISTORY_TURNS)}
+            width={HISTORY_SIZE.w}
+            height={HISTORY_SIZE.h}
+            aria-label="Stacked bars of the last turns"
+          />
+        </div>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,72 @@
+/** Turns live marks and finished timelines into what the drawings and the figures show. */
+import type { TurnTimeline } from '../../../shared/metrics';
+import type { DrawnSegment, HistoryBar, WaterfallModel } from './draw';
+import { inFlight, type LiveLaneTurn, type LiveMarks } from './overlay-live';
+import { formatMs, placeSegments, SEGMENTS, type SegmentKey } from './segments';
+
+/** Which marks bound each segment while the turn is in flight. */
+const SPANS: Record<SegmentKey, [keyof LiveMarks, keyof LiveMarks]> = {
+  endpointMs: ['lastVoicedMs', 'endpointMs'],
+  sttMs: ['endpointMs', 'transcriptMs'],
+  ttftMs: ['requestMs', 'firstTokenMs'],
+  firstChunkMs: ['firstTokenMs', 'firstChunkMs'],
+  ttsMs: ['firstChunkMs', 'firstAudioMs'],
+  playoutMs: ['firstAudioMs', 'audibleMs'],
+};
+
+/** The gap's start: the listener's last voiced audio, or the request for typed input. */
+function origin(marks: LiveMarks): number | null {
+  return marks.lastVoicedMs ?? marks.requestMs;
+}
+
+/**
+ * The waterfall of a lane's current turn at engine time `nowMs`. `speech` says whether the lane
+ * speaks (a text-only lane has no chunk, TTS or playout to wait for). `passive` pages have no
+ * player of their own, so the first audio at the engine stands in for "audible" until the
+ * timeline arrives.
+ */
+export function waterfallModel(
+  turn: LiveLaneTurn | null,
+  nowMs: number | null,
+  speech: boolean,
+  passive = false,
+): WaterfallModel {
+  if (turn === null) return { segments: [], gapMs: null, gapRunning: false };
+  if (turn.timeline) {
+    const segments = placeSegments(turn.timeline).map((s) => ({ ...s, growing: false }));
+    return { segments, gapMs: turn.timeline.gapMs, gapRunning: false };
+  }
+  const m = turn.marks;
+  const o = origin(m);
+  const running = inFlight(turn);
+  const now = running ? nowMs : turn.endedMs;
+  const segments: DrawnSegment[] = [];
+  if (o === null) return { segments, gapMs: null, gapRunning: false };
+  let grew = false;
+  for (const def of SEGMENTS) {
+    if (!speech && def.key !== 'ttftMs') continue;
+    const [from, to] = SPANS[def.key];
+    const start = m[from];
+    const end = m[to];
+    if (start === null) continue;
+    if (end !== null) {
+      segments.push({ def, startMs: start - o, ms: end - start, growing: false });
+    } else if (!grew && now !== null) {
+      segments.push({ def, startMs: start - o, ms: Math.max(0, now - start), growing: running });
+      grew = true;
+    }
+  }
+  if (!speech) return { segments, gapMs: null, gapRunning: false };
+  const audible = m.audibleMs ?? (passive ? m.firstAudioMs : null);
+  if (audible !== null) return { segments, gapMs: audible - o, gapRunning: false };
+  return { segments, gapMs: now === null ? null : now - o, gapRunning: running };
+}
+
+/** The history bar of a finished turn: text-only turns still show their TTFT. */
+export function historyBar(t: TurnTimeline): HistoryBar {
+  const segments = SEGMENTS.flatMap((def) => {
+    const ms = t[def.key];
+    return ms === null ? [] : [{ def, ms }];
+  });
+  return { segments, caption: t.gapMs === null ? 'text' : formatMs(t.gapMs).replace(' ms', '') };
+}

@@ -1,0 +1,37 @@
+/**
+ * The /overlay page (web mode): only the overlay, transparent, for OBS or any browser source. It is
+ * one more engine client and follows the app's lanes through the same broadcast events; it has no
+ * player, so it never plays the speech a second time.
+ */
+import type { EngineConnection } from '../../../shared/preload-api';
+import { EngineClient } from '../engine-client';
+import { createAppStore } from '../store/app-store';
+import { createOverlayServices, type OverlayServices } from './overlay-services';
+
+export const OVERLAY_PATH = '/overlay';
+
+export function isOverlayPage(): boolean {
+  return location.pathname.replace(/\/+$/, '') === OVERLAY_PATH;
+}
+
+export function startOverlayPage(connection: () => Promise<EngineConnection>): OverlayServices {
+  document.documentElement.classList.add('overlay-page');
+  const app = createAppStore();
+  let client: EngineClient | null = null;
+  const overlay = createOverlayServices(app, () => client?.clock ?? null, { passive: true });
+  client = new EngineClient(
+    {
+      onEvent(event) {
+        app.getState().applyEvent(event);
+        overlay.live.apply(event);
+      },
+      onConnection: (info) => app.getState().setConnection(info),
+      onClock: (sync) => app.getState().setClock(sync),
+      onInvalid: (total, reason) => app.getState().noteInvalid(total, reason),
+      onAudio: (frame) => overlay.live.applyAudio(frame),
+    },
+    { connection },
+  );
+  client.start();
+  return overlay;
+}

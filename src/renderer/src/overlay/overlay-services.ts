@@ -1,0 +1,64 @@
+/**
+ * The overlay's parts, wired once per page: the live turn tracker (fed by engine events, speech
+ * frames and this page's playback reports), the history store and the painter.
+ */
+import { createContext, useContext } from 'react';
+import type { AppStore } from '../store/app-store';
+import type { ClockSync } from '../clock-sync';
+import { LiveOverlay } from './overlay-live';
+import { createOverlayStore, type OverlayStore } from './overlay-store';
+import { OverlayPainter } from './painter';
+
+export interface OverlayServices {
+  store: OverlayStore;
+  live: LiveOverlay;
+  painter: OverlayPainter;
+  /** The app store (lanes, clock) the overlay reads. */
+  app: AppStore;
+}
+
+export function createOverlayServices(
+  app: AppStore,
+  clock: () => ClockSync | null,
+  opts: { passive?: boolean } = {},
+): OverlayServices {
+  const store = createOverlayStore();
+  const engineNow = (): number | null => {
+    const sync = clock();
+    return sync === null ? null : performance.now() + sync.offsetMs;
+  };
+  let painter: OverlayPainter | null = null;
+  const live = new LiveOverlay(
+    engineNow,
+    () => painter?.wake(),
+    (laneId, turnId, timeline) => {
+      const lane = app.getState().lanes[laneId];
+      store.getState().addTurn({
+        laneId,
+        turnId,
+        label: lane?.label ?? laneId,
+        spec: lane?.spec ?? '',
+        provider: lane?.provider ?? '',
+        timeline,
+      });
+    },
+  );
+  const speech = (laneId: string): boolean => {
+    const tts = app.getState().lanes[laneId]?.speech.tts;
+    return tts !== undefined && tts !== 'none';
+  };
+  painter = new OverlayPainter(live, engineNow, speech, opts.passive ?? false);
+  app.subscribe((s, prev) => {
+    if (s.lanes === prev.lanes) return;
+    for (const id of Object.keys(prev.lanes)) if (!(id in s.lanes)) store.getState().removeLane(id);
+  });
+  return { store, live, painter, app };
+}
+
+export const OverlayContext = createContext<OverlayServices | null>(null);
+
+export function useOverlay(): OverlayServices {
+  const overlay = useContext(OverlayContext);
+  if (overlay === null) throw new Error('useOverlay outside OverlayContext');
+  return overlay;
+}
