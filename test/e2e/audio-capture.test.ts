@@ -70,8 +70,9 @@ describe('microphone capture', () => {
     }
     for (let i = 1; i < frames.length; i++) {
       expect(frames[i]!.frame.seq).toBe(frames[i - 1]!.frame.seq + 1);
-      // 512 samples at 16 kHz = 32 ms; the clock mapping may wobble by a millisecond or two.
-      expect(Math.abs(frames[i]!.frame.timeMs - frames[i - 1]!.frame.timeMs - 32)).toBeLessThan(4);
+      // 512 samples at 16 kHz = 32 ms; the audio-clock mapping moves when it finds a truer output
+      // timestamp (a step of a few ms on a busy machine), never by a frame.
+      expect(Math.abs(frames[i]!.frame.timeMs - frames[i - 1]!.frame.timeMs - 32)).toBeLessThan(12);
     }
     const spanMs = frames.at(-1)!.frame.timeMs - frames[0]!.frame.timeMs;
     expect(spanMs / (frames.length - 1)).toBeCloseTo(32, 0);

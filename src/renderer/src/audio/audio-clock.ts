@@ -20,11 +20,26 @@
  * captured(c) ≈ audible(c) − outputLatency·1000 − inputLatency·1000.
  */
 
+/**
+ * The output timestamp's page time is taken when the device thread gets round to it, so on a busy
+ * machine it comes late by up to tens of ms, never early. Like the min-RTT sample of clock sync, the
+ * smallest `performanceTime − contextTime` seen recently is the truest; it is renewed every few
+ * seconds so slow drift between the two clocks is followed.
+ */
+const OFFSET_WINDOW_MS = 5_000;
+const bestOffset = new WeakMap<AudioContext, { offsetMs: number; seenAtMs: number }>();
+
 /** Page-clock time (ms) at which context time `contextTimeS` is (or was) audible. */
 export function audibleAtPerfMs(ctx: AudioContext, contextTimeS: number): number {
   const ts = ctx.getOutputTimestamp?.();
   if (ts && ts.performanceTime !== undefined && ts.contextTime !== undefined && ts.performanceTime > 0) {
-    return ts.performanceTime + (contextTimeS - ts.contextTime) * 1000;
+    const offsetMs = ts.performanceTime - ts.contextTime * 1000;
+    const best = bestOffset.get(ctx);
+    if (!best || offsetMs <= best.offsetMs || ts.performanceTime - best.seenAtMs > OFFSET_WINDOW_MS) {
+      bestOffset.set(ctx, { offsetMs, seenAtMs: ts.performanceTime });
+      return ts.performanceTime + (contextTimeS - ts.contextTime) * 1000;
+    }
+    return best.offsetMs + contextTimeS * 1000;
   }
   const latencyS = (ctx.baseLatency ?? 0) + (ctx.outputLatency ?? 0);
   return performance.now() + (contextTimeS - ctx.currentTime + latencyS) * 1000;
