@@ -89,14 +89,19 @@ export class Engine {
     try {
       this.dispatch(client, msg);
     } catch (err) {
-      const laneId = 'laneId' in msg ? msg.laneId : undefined;
-      if (err instanceof LaneSpecError || err instanceof RequestError) {
-        const code = err instanceof RequestError ? err.code : 'bad_spec';
-        client.send({ type: 'error', laneId, stage: 'lane', code, message: err.message, recoverable: true });
-      } else {
-        const message = err instanceof Error ? err.message : String(err);
-        client.send({ type: 'error', laneId, stage: 'engine', code: 'internal', message, recoverable: true });
-      }
+      this.refuse(client, msg, err);
+    }
+  }
+
+  /** Reports a refused or failed request to its sender. */
+  private refuse(client: EngineClient, msg: ClientMessage, err: unknown): void {
+    const laneId = 'laneId' in msg ? msg.laneId : undefined;
+    if (err instanceof LaneSpecError || err instanceof RequestError) {
+      const code = err instanceof RequestError ? err.code : 'bad_spec';
+      client.send({ type: 'error', laneId, stage: 'lane', code, message: err.message, recoverable: true });
+    } else {
+      const message = err instanceof Error ? err.message : String(err);
+      client.send({ type: 'error', laneId, stage: 'engine', code: 'internal', message, recoverable: true });
     }
   }
 
@@ -173,7 +178,7 @@ export class Engine {
         this.lane(msg.laneId).playbackEnded(msg.turnId, msg);
         return;
       case 'scenario.start':
-        this.startScenario(msg);
+        this.startScenario(client, msg);
         return;
       case 'scenario.stop':
         this.race?.stop();
@@ -191,9 +196,30 @@ export class Engine {
     return lane;
   }
 
-  /** A new race replaces the one running; its lanes replace lanes with the same ids. */
-  private startScenario(msg: Extract<ClientMessage, { type: 'scenario.start' }>): void {
-    this.race?.stop();
+  /**
+   * A new race replaces the one running; its lanes replace lanes with the same ids. The old race is
+   * stopped and its lanes report their (stopped) finish first, so no client mistakes them for the new race's.
+   */
+  private startScenario(client: EngineClient, msg: Extract<ClientMessage, { type: 'scenario.start' }>): void {
+    const previous = this.race;
+    if (previous) {
+      previous.stop();
+      this.race = null;
+      void previous.done
+        .catch(() => {})
+        .then(() => {
+          try {
+            this.createRace(msg);
+          } catch (err) {
+            this.refuse(client, msg, err);
+          }
+        });
+      return;
+    }
+    this.createRace(msg);
+  }
+
+  private createRace(msg: Extract<ClientMessage, { type: 'scenario.start' }>): void {
     try {
       this.race = new ScenarioRace(msg, {
         clock: this.deps.clock,

@@ -6,6 +6,8 @@ import { LanePanel } from '../lanes/LanePanel';
 import { AudioBar } from './AudioBar';
 import { Footer } from './Footer';
 import { Overlay } from '../overlay/Overlay';
+import { RaceBar } from '../race/RaceBar';
+import { RaceView } from '../race/RaceView';
 
 /** Lanes that fit side by side on a stage screen. */
 export const MAX_VISIBLE_LANES = 4;
@@ -29,6 +31,8 @@ export function App() {
           + lane
         </button>
       </header>
+      <RaceBar />
+      <RaceView />
       <AudioBar />
       <ErrorList laneId={ENGINE_ERRORS} testId="engine-error" />
       <main className="lanes" data-lanes={laneOrder.length}>

@@ -13,6 +13,8 @@ import { LiveTurns } from '../stream/live-turns';
 import { PaintStats } from '../stream/paint-stats';
 import { Painter } from '../stream/painter';
 import { createOverlayServices, type OverlayServices } from '../overlay/overlay-services';
+import { createRaceStore, type RaceStore } from '../race/race-store';
+import { racePans } from '../race/race-actions';
 
 /** The backend a lane starts with when the engine has none. */
 export const DEFAULT_LANE_SPEC = 'fast';
@@ -30,6 +32,8 @@ export interface Services {
   voice: VoiceController;
   /** Paints audio meters once per animation frame. */
   meters: MeterPainter;
+  /** The side-by-side race of a scenario (fed by `scenario.*` events). */
+  race: RaceStore;
   /** Sends to the engine; a message that cannot be sent becomes a visible error on the lane. */
   send(message: ClientMessage): boolean;
   start(): void;
@@ -57,6 +61,7 @@ export function createServices(connection: () => Promise<EngineConnection>): Ser
   });
   installAudioHook(voice);
   const meters = new MeterPainter();
+  const race = createRaceStore();
 
   client = new EngineClient(
     {
@@ -65,8 +70,17 @@ export function createServices(connection: () => Promise<EngineConnection>): Ser
         store.getState().applyEvent(event);
         overlay.live.apply(event);
         voice.handleEvent(event);
-        if (event.type === 'hello' && event.lanes.length === 0) {
-          client?.send({ type: 'lane.create', spec: DEFAULT_LANE_SPEC, ...DEFAULT_LANE_SPEECH });
+        race.getState().applyEvent(event);
+        if (event.type === 'hello') {
+          client?.send({ type: 'scenario.list' });
+          if (event.lanes.length === 0) {
+            client?.send({ type: 'lane.create', spec: DEFAULT_LANE_SPEC, ...DEFAULT_LANE_SPEECH });
+          }
+        }
+        // Race lanes spread across the stereo field: left and right for two.
+        if (event.type === 'scenario.started') {
+          const pans = racePans(event.lanes.length);
+          event.lanes.forEach((l, i) => voice.setPan(l.laneId, pans[i]!));
         }
       },
       onConnection: (info) => store.getState().setConnection(info),
@@ -89,6 +103,7 @@ export function createServices(connection: () => Promise<EngineConnection>): Ser
     stats,
     voice,
     meters,
+    race,
     send(message) {
       const sent = engine.send(message);
       if (!sent && 'laneId' in message && message.laneId !== undefined) {

@@ -16,12 +16,19 @@ export function Conversation({ lane, turn }: { lane: LaneSnapshot; turn: TurnVie
     [lane.history, liveId],
   );
   const last = entries[entries.length - 1];
+  // Bot-to-bot runs: who is saying the line in flight (the engine lists it in history once it ends).
+  const liveSpeaker =
+    liveId === null ? undefined : lane.history.find((e) => e.turnId === liveId && e.speaker)?.speaker;
   // While sending, the engine may already list the message in history: show it once.
   const sendingShown =
     turn?.status === 'sending' &&
     last?.role === 'user' &&
     last.text === turn.userText &&
     last.turnId !== undefined;
+  // Bot-to-bot runs: the live line's "user text" is the other bot's line, already shown (or empty).
+  const botEcho =
+    turn !== undefined &&
+    (turn.userText === '' || (last?.speaker !== undefined && last.text === turn.userText));
 
   const scroller = useRef<HTMLDivElement>(null);
   // Sending a message brings the conversation back to its end; new structure keeps it there.
@@ -46,7 +53,8 @@ export function Conversation({ lane, turn }: { lane: LaneSnapshot; turn: TurnVie
       )}
       {entries.map((e, i) =>
         e.role === 'user' ? (
-          <div key={i} className="msg user" data-testid="user-message">
+          <div key={i} className="msg user" data-testid="user-message" data-speaker={e.speaker}>
+            {e.speaker !== undefined && <b className="msg-speaker">{e.speaker}</b>}
             {e.text}
           </div>
         ) : (
@@ -55,12 +63,14 @@ export function Conversation({ lane, turn }: { lane: LaneSnapshot; turn: TurnVie
             className="msg assistant"
             data-testid="assistant-message"
             data-status={e.interrupted ? 'interrupted' : 'done'}
+            data-speaker={e.speaker}
           >
+            {e.speaker !== undefined && <b className="msg-speaker">{e.speaker}</b>}
             {e.text}
           </div>
         ),
       )}
-      {turn && !sendingShown && (
+      {turn && !sendingShown && !botEcho && (
         <div className={`msg user${turn.status === 'sending' ? ' sending' : ''}`} data-testid="user-message">
           {turn.userText}
         </div>
@@ -77,7 +87,9 @@ export function Conversation({ lane, turn }: { lane: LaneSnapshot; turn: TurnVie
           data-testid="assistant-message"
           data-turn-id={turn.turnId}
           data-status={turn.status}
+          data-speaker={liveSpeaker}
         >
+          {liveSpeaker !== undefined && <b className="msg-speaker">{liveSpeaker}</b>}
           <LiveText laneId={lane.laneId} turnId={turn.turnId} kind="answer" className="msg-text" />
         </div>
       )}
