@@ -48,10 +48,7 @@ export function RaceBar() {
         className="race-stop"
         data-testid="race-stop"
         disabled={!connected || !running}
-        onClick={() => {
-          race.getState().noteStop();
-          send({ type: 'scenario.stop' });
-        }}
+        onClick={() => send({ type: 'scenario.stop' })}
       >
         ■ Stop
       </button>

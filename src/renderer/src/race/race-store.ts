@@ -48,15 +48,12 @@ export interface RaceState {
   startedAt: number | null;
   laneOrder: string[];
   lanes: Record<string, RaceLane>;
-  /** This page asked to stop the current race. */
-  stopSent: boolean;
 }
 
 export interface RaceActions {
   applyEvent(event: EngineEvent): void;
   select(name: string): void;
   /** This page sent `scenario.stop` (a `stopped` finish soon after the start is then real). */
-  noteStop(): void;
 }
 
 export type RaceStore = ReturnType<typeof createRaceStore>;
@@ -93,7 +90,6 @@ export function createRaceStore(now: () => number = () => performance.now()) {
       startedAt: null,
       laneOrder: [],
       lanes: {},
-      stopSent: false,
 
       applyEvent(event) {
         switch (event.type) {
@@ -121,7 +117,6 @@ export function createRaceStore(now: () => number = () => performance.now()) {
               speech: event.speech,
               warnings: event.warnings,
               startedAt: now(),
-              stopSent: false,
               laneOrder: event.lanes.map((l) => l.laneId),
               lanes: Object.fromEntries(
                 event.lanes.map((l) => [
@@ -177,10 +172,6 @@ export function createRaceStore(now: () => number = () => performance.now()) {
 
       select(name) {
         set({ selected: name });
-      },
-
-      noteStop() {
-        set({ stopSent: true });
       },
     };
   });
