@@ -56,6 +56,8 @@ export async function benchTokenPath(
     await page.goto(`${engine.httpUrl}/?token=${engine.token}`);
     await page.waitForSelector('[data-testid="message-input"]');
     const laneId = await control.firstLane();
+    // The text path alone: no speech synthesis competing for the CPU.
+    control.send({ type: 'lane.speech', laneId, tts: 'none' });
     const results: RateResult[] = [];
     for (const targetTps of rates) {
       const tokens = Math.round(targetTps * streamSeconds);
@@ -108,7 +110,8 @@ async function openControl(url: string) {
   const ws = new WebSocket(url);
   const events: EngineEvent[] = [];
   const waiters: { test: (e: EngineEvent) => boolean; resolve: (e: EngineEvent) => void }[] = [];
-  ws.on('message', (data) => {
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) return;
     const event = EngineEvent.parse(JSON.parse(data.toString()));
     events.push(event);
     for (const [i, w] of waiters.entries()) {
