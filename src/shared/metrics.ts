@@ -69,6 +69,8 @@ export const TurnTimeline = z.object({
   tokensPerSecond: z.number().nullable(),
   genMs: z.number().nullable(),
   interrupted: z.boolean(),
+  /** What the provider said about its own time (splits TTFT into queue / prefill / the rest). */
+  providerTiming: ProviderTiming.optional(),
   /** Engine times of the anchors, ms (for the overlay's waterfall). */
   at: z.object({
     lastVoicedMs: z.number().nullable(),

@@ -76,6 +76,13 @@ describe('timeline truth', () => {
       expect(t.gapMs).toBeGreaterThan(t.ttftMs! + t.firstChunkMs! + t.ttsMs!);
     }
     expect(slow.reasoningTokens).toBe(30);
+    // The provider's own timing travels with the turn, so the overlay can split TTFT (queue / prefill / rest).
+    for (const t of [fast, slow]) {
+      expect(t.providerTiming?.source).toBe('time_info');
+      expect((t.providerTiming?.queueMs ?? 0) + (t.providerTiming?.promptMs ?? 0)).toBeLessThanOrEqual(
+        t.ttftMs! + 1,
+      );
+    }
     expect(slow.firstChunkTokens).toBeGreaterThan(30);
   });
 

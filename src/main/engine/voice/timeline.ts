@@ -41,6 +41,7 @@ export function buildTimeline(a: TurnAnchors, llm: LlmTurnMetrics | null): TurnT
     tokensPerSecond: llm?.tokensPerSecond ?? null,
     genMs: llm ? llm.genMs : null,
     interrupted: a.interrupted,
+    ...(llm?.providerTiming ? { providerTiming: llm.providerTiming } : {}),
     at: {
       lastVoicedMs: a.lastVoicedMs,
       endpointMs: a.endpointMs,

@@ -7,6 +7,7 @@ import { useOverlay } from './overlay-services';
 import type { HistoryEntry } from './overlay-store';
 import { SPARK_SIZE, WATERFALL_SIZE } from './painter';
 import { formatMs, quantile } from './segments';
+import type { TurnTimeline } from '../../../shared/metrics';
 
 export const HISTORY_SIZE = { w: 620, h: 330 };
 /** Turns the history chart shows. */
@@ -17,6 +18,19 @@ const NO_TURNS: HistoryEntry[] = [];
 export function gapStats(turns: readonly HistoryEntry[]): { p50: number | null; p90: number | null } {
   const gaps = turns.flatMap((t) => (t.timeline.gapMs === null ? [] : [t.timeline.gapMs]));
   return { p50: quantile(gaps, 0.5), p90: quantile(gaps, 0.9) };
+}
+
+/** TTFT split by the provider's own timing (Cerebras `time_info`, Groq `x_groq`), when it sent any. */
+export function ttftSplit(
+  t: TurnTimeline | undefined,
+): { ttftMs: number; queueMs: number; prefillMs: number; restMs: number } | null {
+  const timing = t?.providerTiming;
+  if (!t || t.ttftMs === null || !timing || (timing.queueMs === undefined && timing.promptMs === undefined)) {
+    return null;
+  }
+  const queueMs = timing.queueMs ?? 0;
+  const prefillMs = timing.promptMs ?? 0;
+  return { ttftMs: t.ttftMs, queueMs, prefillMs, restMs: Math.max(0, t.ttftMs - queueMs - prefillMs) };
 }
 
 export function OverlayLane({ laneId }: { laneId: string }) {
@@ -57,6 +71,7 @@ export function OverlayLane({ laneId }: { laneId: string }) {
   }, [turns]);
 
   const { p50, p90 } = gapStats(turns);
+  const split = ttftSplit(turns.at(-1)?.timeline);
   const spoken = turns.some((t) => t.timeline.gapMs !== null);
   return (
     <article className="ov-lane" data-testid="overlay-lane" data-lane-id={laneId}>
@@ -81,6 +96,13 @@ export function OverlayLane({ laneId }: { laneId: string }) {
             height={WATERFALL_SIZE.h}
             aria-label="Waterfall of the current turn's gap"
           />
+          {split && (
+            <p className="ov-caption" data-testid="ttft-split">
+              last TTFT {formatMs(split.ttftMs)}: queue {formatMs(split.queueMs)} · prefill{' '}
+              {formatMs(split.prefillMs)} · network &amp; the rest {formatMs(split.restMs)} (as the provider
+              reports)
+            </p>
+          )}
           <div className="ov-spark">
             <span className="ov-caption">
               token rate: <span ref={rate} data-testid="rate-now" />
