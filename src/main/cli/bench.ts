@@ -7,12 +7,14 @@ import { benchBrowserAudio } from '../bench/browser-audio';
 import { benchClientOverhead } from '../bench/client-overhead';
 import { benchSpeech } from '../bench/speech';
 import { round } from '../bench/stats';
+import { benchOverlayObserver } from '../bench/overlay-observer';
 import { benchTokenPath } from '../bench/token-path';
 import { benchTurnOverhead } from '../bench/turn-overhead';
 import { benchVad } from '../bench/vad';
 import { CliError, parse, printJson, say } from './args';
 
-const USAGE = 'dialtone bench [--only client|token-path|vad|speech|turn|browser-audio] [--quick] [--json]';
+const USAGE =
+  'dialtone bench [--only client|token-path|vad|speech|turn|browser-audio|overlay] [--quick] [--json]';
 
 const BENCHES = {
   client: async (quick: boolean) => {
@@ -68,6 +70,12 @@ const BENCHES = {
       `  capture → engine p50 ${round(r.captureToEngineMs.p50)} ms, p99 ${round(r.captureToEngineMs.p99)} ms · ` +
         `first audio sent → audible p50 ${round(r.playbackStartMs.p50)} ms (max ${round(r.playbackStartMs.max)})`,
     );
+    return r;
+  },
+  overlay: async () => {
+    say("overlay: the live overlay's cost per engine event (single-token batches, 20,000 tokens)…");
+    const r = benchOverlayObserver();
+    say(`  ${round(r.usPerEvent.p50)} µs per event (max ${round(r.usPerEvent.max)})`);
     return r;
   },
 } as const;
