@@ -138,6 +138,10 @@ describe('race', () => {
       await expect.poll(() => lines.count()).toBe(f.turns);
     }
     expect(await page.locator('.race-winner').getAttribute('data-lane-id')).toBe('race-1');
+    // The overlay follows the race lanes too.
+    for (const id of ['race-1', 'race-2']) {
+      await page.locator(`[data-testid="overlay-lane"][data-lane-id="${id}"]`).waitFor();
+    }
     await expect.poll(() => page.getByTestId('race-lead').textContent()).toMatch(/^fast wins by \d+\.\d s$/);
     expect(app.problems.consoleErrors).toEqual([]);
     expect(app.problems.cspViolations).toEqual([]);
