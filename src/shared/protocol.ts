@@ -151,6 +151,20 @@ export const ProviderInfo = z.object({
 });
 export type ProviderInfo = z.infer<typeof ProviderInfo>;
 
+/** A batch of streamed tokens (answer or reasoning) of one turn. */
+const TokenBatchFields = {
+  laneId: LaneId,
+  turnId: z.string(),
+  text: z.string(),
+  /** Tokens in this message. */
+  tokens: z.number(),
+  /** Tokens of this kind so far in this turn. */
+  totalTokens: z.number(),
+  /** Engine time of the first and last token in this message. */
+  firstMs: z.number(),
+  lastMs: z.number(),
+};
+
 export const ErrorStage = z.enum(['protocol', 'lane', 'llm', 'stt', 'tts', 'vad', 'audio', 'engine']);
 
 export const EngineEvent = z.discriminatedUnion('type', [
@@ -177,30 +191,9 @@ export const EngineEvent = z.discriminatedUnion('type', [
    * Answer tokens, coalesced: every token that arrived in the same event-loop turn travels in one
    * message, so 20,000 tok/s is a few hundred messages a second, with no added delay.
    */
-  z.object({
-    type: z.literal('llm.token'),
-    laneId: LaneId,
-    turnId: z.string(),
-    text: z.string(),
-    /** Tokens in this message. */
-    tokens: z.number(),
-    /** Answer tokens so far in this turn. */
-    totalTokens: z.number(),
-    /** Engine time of the first and last token in this message. */
-    firstMs: z.number(),
-    lastMs: z.number(),
-  }),
+  z.object({ type: z.literal('llm.token'), ...TokenBatchFields }),
   /** Hidden reasoning tokens (never spoken), coalesced like `llm.token`. */
-  z.object({
-    type: z.literal('llm.reasoning'),
-    laneId: LaneId,
-    turnId: z.string(),
-    text: z.string(),
-    tokens: z.number(),
-    totalTokens: z.number(),
-    firstMs: z.number(),
-    lastMs: z.number(),
-  }),
+  z.object({ type: z.literal('llm.reasoning'), ...TokenBatchFields }),
   z.object({
     type: z.literal('llm.done'),
     laneId: LaneId,

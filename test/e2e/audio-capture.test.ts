@@ -13,6 +13,7 @@ import { systemClock } from '../../src/main/engine/clock';
 import { REPO_ROOT } from '../../src/main/cli/web-build';
 import { openApp, type OpenApp } from './app';
 import { ncc, noisePartials, PERIOD_S, render, writeWav } from './audio-signal';
+import { fakeMicArgs } from '../../src/main/cli/browser';
 
 const FILE_RATE = 44_100;
 const OUT_RATE = 16_000;
@@ -32,11 +33,7 @@ beforeAll(async () => {
   const n = FILE_RATE * PERIOD_S;
   writeWav(wav, FILE_RATE, [render(LEFT, FILE_RATE, n), render(RIGHT, FILE_RATE, n)]);
   app = await openApp({
-    browserArgs: [
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${wav}`,
-    ],
+    browserArgs: fakeMicArgs(wav),
   });
   page = app.page;
   await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor();

@@ -10,6 +10,7 @@ import { REPO_ROOT } from '../../src/main/cli/web-build';
 import { systemClock } from '../../src/main/engine/clock';
 import type { ClientMessage } from '../../src/shared/protocol';
 import { openApp, type OpenApp } from './app';
+import { fakeMicArgs } from '../../src/main/cli/browser';
 
 const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'speech', 'speech-44k-stereo.wav');
 /** 57,223 frames at 44.1 kHz. */
@@ -33,11 +34,7 @@ async function vadLog(): Promise<VadEntry[]> {
 
 beforeAll(async () => {
   app = await openApp({
-    browserArgs: [
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${FIXTURE}`,
-    ],
+    browserArgs: fakeMicArgs(FIXTURE),
   });
   page = app.page;
   const engine = app.engine!.engine;

@@ -10,6 +10,7 @@ import { REPO_ROOT } from '../../src/main/cli/web-build';
 import { systemClock } from '../../src/main/engine/clock';
 import type { ClientMessage } from '../../src/shared/protocol';
 import { openApp, type OpenApp } from './app';
+import { fakeMicArgs } from '../../src/main/cli/browser';
 
 let app: OpenApp;
 let page: Page;
@@ -18,11 +19,7 @@ const presses: { msg: Extract<ClientMessage, { type: 'mic.ptt' }>; receivedMs: n
 beforeAll(async () => {
   const wav = join(REPO_ROOT, 'test', 'fixtures', 'speech', 'speech-44k-stereo.wav');
   app = await openApp({
-    browserArgs: [
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${wav}`,
-    ],
+    browserArgs: fakeMicArgs(wav),
   });
   page = app.page;
   const engine = app.engine!.engine;

@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import type { ClientMessage } from '../../shared/protocol';
-import { launchBrowser } from '../cli/browser';
+import { fakeMicArgs, launchBrowser } from '../cli/browser';
 import { ensureWebBuild, REPO_ROOT } from '../cli/web-build';
 import { systemClock } from '../engine/clock';
 import { startEngine } from '../engine';
@@ -25,11 +25,7 @@ export async function benchBrowserAudio(opts: { captureFrames?: number; replies?
   const staticDir = await ensureWebBuild();
   const engine = await startEngine({ staticDir, env: {} });
   const wav = join(REPO_ROOT, 'test', 'fixtures', 'speech', 'speech-44k-stereo.wav');
-  const browser = await launchBrowser([
-    '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream',
-    `--use-file-for-fake-audio-capture=${wav}`,
-  ]);
+  const browser = await launchBrowser(fakeMicArgs(wav));
   const captureMs: number[] = [];
   const sentFirstAudio = new Map<string, number>();
   const audible: { turnId: string; audibleMs: number }[] = [];

@@ -38,6 +38,15 @@ export function findBrowser(env: Record<string, string | undefined> = process.en
 }
 
 /** `extraArgs` add to CHROMIUM_ARGS (e.g. the fake-microphone flags of the audio E2E tests). */
+/** Flags that give Chromium a microphone playing `wavPath` on a loop, with no permission prompt. */
+export function fakeMicArgs(wavPath: string): string[] {
+  return [
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-audio-capture=${wavPath}`,
+  ];
+}
+
 export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: findBrowser(),
