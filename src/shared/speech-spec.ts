@@ -13,8 +13,10 @@ export interface SpeechSpec {
   voice?: string;
   /** Never sent to the renderer or logged. */
   key?: string;
-  /** Speaking rate, words per minute (TTS). */
+  /** Speaking rate, words per minute (espeak). */
   rate?: number;
+  /** Speaking pace relative to the voice's natural one, 0.5–2 (Kokoro). */
+  speed?: number;
   /** Language code (STT), e.g. `en`. */
   language?: string;
 }
@@ -38,7 +40,7 @@ export const TTS_PROVIDERS: Record<string, ProviderKeys> = {
   /** Text only: replies are not spoken. */
   none: { keys: [] },
   espeak: { keys: ['voice', 'rate'] },
-  kokoro: { keys: ['voice', 'model', 'rate'] },
+  kokoro: { keys: ['voice', 'model', 'speed'] },
   openai: { keys: ['model', 'voice', 'key'] },
   groq: { keys: ['model', 'voice', 'key'] },
   'openai-compatible': { keys: ['url', 'model', 'voice', 'key'], required: ['url'] },
@@ -78,6 +80,7 @@ function parseSpeechSpec(
     if (value === '') throw new LaneSpecError(`${kind} spec "${spec}": ${key}= is empty`);
     if (key === 'url') out.url = checkUrl(spec, value);
     else if (key === 'rate') out.rate = num(spec, 'rate', value, 40, 600);
+    else if (key === 'speed') out.speed = num(spec, 'speed', value, 0.5, 2);
     else if (key === 'model' || key === 'voice' || key === 'key' || key === 'language') out[key] = value;
   }
   return out;
@@ -94,6 +97,7 @@ export function formatSpeechSpec(spec: SpeechSpec): string {
   if (spec.voice) parts.push(`voice=${spec.voice}`);
   if (spec.language) parts.push(`language=${spec.language}`);
   if (spec.rate !== undefined) parts.push(`rate=${spec.rate}`);
+  if (spec.speed !== undefined) parts.push(`speed=${spec.speed}`);
   if (spec.key) parts.push('key=***');
   return parts.length ? `${spec.provider}:${parts.join(',')}` : spec.provider;
 }

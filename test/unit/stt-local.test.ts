@@ -16,6 +16,7 @@ import { systemClock } from '../../src/main/engine/clock';
 import { ModelManager, ModelMissingError } from '../../src/main/engine/models';
 import type { ModelEntry, ModelFile } from '../../src/main/engine/models';
 import { createStt, LocalStt, SttError, unloadLocalStt } from '../../src/main/engine/providers/stt';
+import { attrInt, attrInts, FLOAT, INT64, node, onnxModel, tensor, valueInfo } from '../helpers/onnx-writer';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'speech');
 const manager = new ModelManager({ env: process.env });
@@ -202,101 +203,6 @@ describe('local STT without the model', () => {
  * chunking and abort — all through LocalStt and the model manager.
  */
 function writeTinyWhisper(out: string): void {
-  // ---- minimal protobuf writer ----
-  function varint(n: number | bigint): number[] {
-    let v = BigInt(n);
-    if (v < 0n) v += 1n << 64n;
-    const out: number[] = [];
-    do {
-      let b = Number(v & 0x7fn);
-      v >>= 7n;
-      if (v > 0n) b |= 0x80;
-      out.push(b);
-    } while (v > 0n);
-    return out;
-  }
-  type Field = [number, 'v', number | bigint] | [number, 'b', Uint8Array | string];
-  function msg(fields: Field[]): Uint8Array {
-    const parts: number[] = [];
-    for (const [no, kind, val] of fields) {
-      if (kind === 'v') parts.push(...varint((no << 3) | 0), ...varint(val));
-      else {
-        const bytes = typeof val === 'string' ? new TextEncoder().encode(val) : val;
-        parts.push(...varint((no << 3) | 2), ...varint(bytes.length), ...bytes);
-      }
-    }
-    return Uint8Array.from(parts);
-  }
-  const FLOAT = 1,
-    INT64 = 7;
-  const dim = (d: number | string): Uint8Array => msg([typeof d === 'number' ? [1, 'v', d] : [2, 'b', d]]);
-  const valueInfo = (name: string, elem: number, dims: (number | string)[]): Uint8Array =>
-    msg([
-      [1, 'b', name],
-      [
-        2,
-        'b',
-        msg([
-          [
-            1,
-            'b',
-            msg([
-              [1, 'v', elem],
-              [2, 'b', msg(dims.map((d) => [1, 'b', dim(d)] as Field))],
-            ]),
-          ],
-        ]),
-      ],
-    ]);
-  const tensor = (name: string, dims: number[], data: Float32Array): Uint8Array =>
-    msg([
-      ...dims.map((d) => [1, 'v', d] as Field),
-      [2, 'v', FLOAT],
-      [8, 'b', name],
-      [9, 'b', new Uint8Array(data.buffer)],
-    ]);
-  const attrInts = (name: string, ints: number[]): Uint8Array =>
-    msg([[1, 'b', name], ...ints.map((i) => [8, 'v', i] as Field), [20, 'v', 7]]);
-  const attrInt = (name: string, i: number): Uint8Array =>
-    msg([
-      [1, 'b', name],
-      [3, 'v', i],
-      [20, 'v', 2],
-    ]);
-  const node = (op: string, inputs: string[], outputs: string[], attrs: Uint8Array[] = []): Uint8Array =>
-    msg([
-      ...inputs.map((i) => [1, 'b', i] as Field),
-      ...outputs.map((o) => [2, 'b', o] as Field),
-      [4, 'b', op],
-      ...attrs.map((a) => [5, 'b', a] as Field),
-    ]);
-  function model(
-    nodes: Uint8Array[],
-    inits: Uint8Array[],
-    inputs: Uint8Array[],
-    outputs: Uint8Array[],
-  ): Uint8Array {
-    const graph = msg([
-      ...nodes.map((n) => [1, 'b', n] as Field),
-      [2, 'b', 'g'],
-      ...inits.map((t) => [5, 'b', t] as Field),
-      ...inputs.map((i) => [11, 'b', i] as Field),
-      ...outputs.map((o) => [12, 'b', o] as Field),
-    ]);
-    return msg([
-      [1, 'v', 8],
-      [7, 'b', graph],
-      [
-        8,
-        'b',
-        msg([
-          [1, 'b', ''],
-          [2, 'v', 13],
-        ]),
-      ],
-    ]);
-  }
-
   // ---- the model ----
   const words = ['Hello', 'Ġfrom', 'Ġthe', 'Ġtest', 'Ġmodel', '.'];
   const EOT = 6,
@@ -318,7 +224,7 @@ function writeTinyWhisper(out: string): void {
   for (let v = 0; v < V; v++) table[v * V + next[v]!] = 10;
 
   fsSync.mkdirSync(path.join(out, 'onnx'), { recursive: true });
-  const encoder = model(
+  const encoder = onnxModel(
     [
       node(
         'ReduceMean',
@@ -331,7 +237,7 @@ function writeTinyWhisper(out: string): void {
     [valueInfo('input_features', FLOAT, ['batch', 80, 'frames'])],
     [valueInfo('last_hidden_state', FLOAT, ['batch', 1, 1])],
   );
-  const decoder = model(
+  const decoder = onnxModel(
     [
       node('Gather', ['table', 'input_ids'], ['picked'], [attrInt('axis', 0)]),
       node('Mul', ['encoder_hidden_states', 'zero'], ['nothing']),

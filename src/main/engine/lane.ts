@@ -11,6 +11,7 @@ import { formatSpeechSpec, parseSttSpec, parseTtsSpec } from '../../shared/speec
 import type { Clock } from './clock';
 import type { ChatMessage, LlmProvider } from './providers/llm/types';
 import { runTurn, type ActiveTurn, type TurnOrigin, type TurnOutcome } from './turn';
+import type { ModelProgress } from './models/manager';
 import type { ChunkerPort, SttPort, TtsPort, VadPort } from './voice/ports';
 import { VoiceInput, type MicMode, type VoiceInputEvent } from './voice/voice-input';
 
@@ -125,29 +126,43 @@ export class Lane {
     if (tts !== undefined && opts.tts !== undefined) {
       this.tts = tts;
       this.ttsSpec = opts.tts;
-      // The first reply must not wait seconds for a cold synthesizer: warm it now, in the background.
-      tts?.warm?.().catch(() => {});
+      // The first reply must not wait seconds for a cold synthesizer or a model download: start now.
+      const warm = tts?.warm?.bind(tts);
+      if (warm)
+        this.prepareModel(
+          'tts',
+          () => this.tts === tts,
+          (onProgress) => warm({ onProgress }),
+        );
     }
     this.emitState();
   }
 
-  /** Local models download (with progress) and load when the microphone goes on, not on the first utterance. */
   private prepareStt(stt: SttPort): void {
+    if (stt.prepare)
+      this.prepareModel(
+        'stt',
+        () => this.stt === stt,
+        (onProgress) => stt.prepare!({ onProgress }),
+      );
+  }
+
+  /**
+   * Local models download (with progress) and load ahead of use — STT when the microphone goes on, TTS
+   * when the lane picks it. A failure is shown on the lane while the provider is still the lane's.
+   */
+  private prepareModel(
+    stage: 'stt' | 'tts',
+    isCurrent: () => boolean,
+    prepare: (onProgress: (p: ModelProgress) => void) => Promise<void>,
+  ): void {
     const { emit } = this.deps;
-    stt
-      .prepare?.({ onProgress: (p) => emit({ type: 'model.progress', laneId: this.id, ...p }) })
-      .catch((err: unknown) => {
-        if (this.stt !== stt) return;
-        const message = err instanceof Error ? err.message : String(err);
-        emit({
-          type: 'error',
-          laneId: this.id,
-          stage: 'stt',
-          code: 'model_missing',
-          message,
-          recoverable: true,
-        });
-      });
+    prepare((p) => emit({ type: 'model.progress', laneId: this.id, ...p })).catch((err: unknown) => {
+      if (!isCurrent()) return;
+      const message = err instanceof Error ? err.message : String(err);
+      const code = (err as { ttsCode?: string }).ttsCode ?? 'model_missing';
+      emit({ type: 'error', laneId: this.id, stage, code, message, recoverable: true });
+    });
   }
 
   /** Turns the microphone off, to open mic, or to push-to-talk. Loads the VAD on first use. */

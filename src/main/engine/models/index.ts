@@ -7,6 +7,12 @@ export type {
   ModelStatus,
 } from './manager';
 export { ModelMissingError, ModelVerifyError, UnknownModelError } from './errors';
-export { DEFAULT_LOCAL_STT_MODEL, DEFAULT_MODEL_HUB, MODELS, modelSizeBytes } from './registry';
+export {
+  DEFAULT_KOKORO_MODEL,
+  DEFAULT_LOCAL_STT_MODEL,
+  DEFAULT_MODEL_HUB,
+  MODELS,
+  modelSizeBytes,
+} from './registry';
 export type { ModelEntry, ModelFile } from './registry';
 export { modelsDir } from './paths';

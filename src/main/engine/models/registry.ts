@@ -7,6 +7,11 @@
  * files from onnx-community/whisper-tiny.en at commit 2575352d61be1bf7225cf8f8b268a4678025fc58 and
  * printed their sizes and SHA-256 (the hub itself is not reachable from where this was written). A wrong
  * figure cannot slip through: the download is refused with a message naming the file.
+ *
+ * Provenance of the Kokoro-82M figures: several public projects' asset records of
+ * onnx-community/Kokoro-82M-v1.0-ONNX at commit 1939ad2a8e416c0acfeecc08a694d14ef25f2231 agree on the
+ * sizes and SHA-256 of tokenizer.json, onnx/model_quantized.onnx and the voices; the six voice files are
+ * also byte-identical to those the kokoro-js 1.2.1 npm package ships (checked by hash here).
  */
 export interface ModelFile {
   /** Path inside the model folder (and the hub repository), e.g. `onnx/encoder_model_quantized.onnx`. */
@@ -36,7 +41,16 @@ export interface ModelEntry {
   files: readonly ModelFile[];
   /** transformers.js options this file set was chosen for (dtype picks the `_quantized` suffix). */
   transformers?: { task: 'automatic-speech-recognition'; dtype: 'q8' | 'fp32' };
+  /** Models run on onnxruntime-node directly: the graph's path inside the folder. */
+  onnx?: string;
 }
+
+/** A Kokoro voice style table: 510 rows of 256 float32. */
+const kokoroVoice = (id: string, sha256: string): ModelFile => ({
+  path: `voices/${id}.bin`,
+  sizeBytes: 522_240,
+  sha256,
+});
 
 export const DEFAULT_MODEL_HUB = 'https://huggingface.co';
 
@@ -91,7 +105,38 @@ export const MODELS: readonly ModelEntry[] = [
     ],
     transformers: { task: 'automatic-speech-recognition', dtype: 'q8' },
   },
+  {
+    id: 'kokoro-82m',
+    label: 'Kokoro-82M v1.0 (ONNX, 8-bit)',
+    purpose: 'local neural text-to-speech, English, six voices (onnxruntime-node)',
+    licence: 'Apache-2.0',
+    licenceUrl: 'https://huggingface.co/hexgrad/Kokoro-82M',
+    repo: 'onnx-community/Kokoro-82M-v1.0-ONNX',
+    revision: '1939ad2a8e416c0acfeecc08a694d14ef25f2231',
+    // The phoneme vocabulary, the graph and the voices Dialtone offers (kokoro.ts KOKORO_VOICES).
+    files: [
+      {
+        path: 'tokenizer.json',
+        sizeBytes: 3497,
+        sha256: '77a02c8e164413299b4b4c403b14f8e0e1c1b727db4d46a09d6327b861060a34',
+      },
+      {
+        path: 'onnx/model_quantized.onnx',
+        sizeBytes: 92_361_116,
+        sha256: 'fbae9257e1e05ffc727e951ef9b9c98418e6d79f1c9b6b13bd59f5c9028a1478',
+      },
+      kokoroVoice('af_heart', 'd583ccff3cdca2f7fae535cb998ac07e9fcb90f09737b9a41fa2734ec44a8f0b'),
+      kokoroVoice('af_bella', 'f69d836209b78eb8c66e75e3cda491e26ea838a3674257e9d4e5703cbaf55c8b'),
+      kokoroVoice('am_michael', '1d1f21dd8da39c30705cd4c75d039d265e9bc4a2a93ed09bc9e1b1225eb95ba1'),
+      kokoroVoice('am_fenrir', 'c27989f741f7ee34d273a39d8a595cc0837d35f5ced9a29b7cc162614616df43'),
+      kokoroVoice('bf_emma', '669fe0647f9dd04fcab92f1439a40eeb4c8b4ab1f82e4996fe3d918ce4a63b73'),
+      kokoroVoice('bm_george', 'c4b235a4c1f2cd3b939fed08b899ce9385638b763f7b73a59616c4fc9bd6c9bc'),
+    ],
+    onnx: 'onnx/model_quantized.onnx',
+  },
 ];
+
+export const DEFAULT_KOKORO_MODEL = 'kokoro-82m';
 
 export const DEFAULT_LOCAL_STT_MODEL = 'whisper-tiny.en';
 

@@ -29,7 +29,7 @@ export interface SttPort {
 export interface TtsPort {
   readonly label: string;
   /** Loads what the first synthesis would otherwise wait for (espeak's warm instance, models). */
-  warm?(): Promise<void>;
+  warm?(options: { onProgress?: (progress: ModelProgress) => void }): Promise<void>;
   /**
    * Synthesizes one chunk, calling `onAudio` with 16-bit mono PCM as it becomes available.
    * Resolves when the chunk is done (or at once when `signal` aborts).

@@ -11,6 +11,7 @@ import type { ModelLocation, ModelManager } from '../../models/manager';
 import { Stt } from './base';
 import type { SttPrepareOptions, TranscribeContext } from './base';
 import { SttError } from './types';
+import { UnknownModelError } from '../../models/errors';
 
 export interface LocalSttConfig {
   modelId: string;
@@ -49,7 +50,15 @@ export class LocalStt extends Stt {
     this.#config = config;
     this.modelId = config.modelId;
     // Validates the id now: an unknown model is a configuration error, not a turn error.
-    config.manager.entry(config.modelId);
+    const recognizers = config.manager
+      .list()
+      .filter((m) => m.transformers?.task === 'automatic-speech-recognition');
+    if (!recognizers.some((m) => m.id === config.modelId)) {
+      throw new UnknownModelError(
+        config.modelId,
+        recognizers.map((m) => m.id),
+      );
+    }
     this.label = `Local · ${config.modelId}`;
   }
 

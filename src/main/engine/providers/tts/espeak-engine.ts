@@ -28,21 +28,32 @@ export interface EspeakArgs {
   pitch: number;
 }
 
+/** One run of espeak: speech, or the IPA phonemes of the text (Kokoro's front end). */
+export type EspeakJob =
+  { kind: 'synth'; text: string; args: EspeakArgs } | { kind: 'ipa'; text: string; voice: string };
+
+/** What a job gives back: PCM for `synth`, the phonemes of each clause for `ipa`. */
+export type EspeakResult = Int16Array | string[];
+
+/** Runs one job on an engine (in the worker, or in-process where no worker could start). */
+export function runJob(engine: EspeakEngine, job: EspeakJob): EspeakResult {
+  return job.kind === 'synth' ? engine.synthesize(job.text, job.args) : engine.phonemize(job.text, job.voice);
+}
+
 const OUT = '/dialtone-out.wav';
 
 export class EspeakEngine {
   private dirty = false;
   private restoreScheduled = false;
-  private readonly errors: string[] = [];
 
   private constructor(
     private readonly mod: EspeakModule,
     private readonly exports: WasmExports,
     private readonly snapshot: Uint8Array,
-    errors: string[],
-  ) {
-    this.errors = errors;
-  }
+    /** What the current run printed on stderr (the first lines) and stdout. */
+    private readonly errors: string[],
+    private readonly stdout: string[],
+  ) {}
 
   static async create(): Promise<EspeakEngine> {
     const jsPath = createRequire(__filename).resolve('espeak-ng');
@@ -51,10 +62,11 @@ export class EspeakEngine {
     const { default: ESpeakNg } = await import('espeak-ng');
     let exports: WasmExports | undefined;
     const errors: string[] = [];
+    const stdout: string[] = [];
     const mod = await ESpeakNg({
       arguments: [],
       noInitialRun: true,
-      print: () => undefined,
+      print: (line) => stdout.push(line),
       printErr: (line) => {
         if (errors.length < 20) errors.push(line);
       },
@@ -68,26 +80,51 @@ export class EspeakEngine {
     });
     if (!exports) throw new Error('espeak-ng did not instantiate');
     const snapshot = new Uint8Array(exports.memory.buffer).slice();
-    return new EspeakEngine(mod, exports, snapshot, errors);
+    return new EspeakEngine(mod, exports, snapshot, errors, stdout);
   }
 
   /** Synthesizes `text` (one run of espeak); returns mono 16-bit PCM at ESPEAK_SAMPLE_RATE. */
   synthesize(text: string, args: EspeakArgs): Int16Array {
-    this.restore();
-    this.errors.length = 0;
     const argv = [
-      'espeak-ng',
       '-v',
       args.voice,
       '-s',
       String(Math.round(args.rate)),
       '-p',
       String(Math.round(args.pitch)),
-      '-w',
-      OUT,
-      '--',
-      text,
     ];
+    const code = this.main([...argv, '-w', OUT, '--', text]);
+    const { mod } = this;
+    if (!mod.FS.analyzePath(OUT).exists) {
+      throw new Error(
+        `espeak-ng wrote no audio (exit ${code})${this.errors.length ? `: ${this.errors[0]}` : ''}`,
+      );
+    }
+    const wav = mod.FS.readFile(OUT);
+    mod.FS.unlink(OUT);
+    return wavData(wav);
+  }
+
+  /**
+   * The IPA phonemes of `text` in `voice` (espeak `-q --ipa`), one entry per clause — exactly what the
+   * `phonemizer` package (kokoro-js's front end) returns.
+   */
+  phonemize(text: string, voice: string): string[] {
+    const code = this.main(['-q', '--ipa', '-v', voice, '--', text]);
+    if (code !== 0 && this.stdout.length === 0) {
+      throw new Error(
+        `espeak-ng gave no phonemes (exit ${code})${this.errors.length ? `: ${this.errors[0]}` : ''}`,
+      );
+    }
+    return this.stdout.map((line) => line.trim()).filter((line) => line !== '');
+  }
+
+  /** One call of espeak's `main()` on a pristine instance; the exit code. */
+  private main(args: string[]): number {
+    this.restore();
+    this.errors.length = 0;
+    this.stdout.length = 0;
+    const argv = ['espeak-ng', ...args];
     this.dirty = true;
     const { mod, exports } = this;
     const ptrs = argv.map((arg) => {
@@ -100,20 +137,11 @@ export class EspeakEngine {
     const argvPtr = exports.malloc(4 * (ptrs.length + 1));
     ptrs.forEach((p, i) => (mod.HEAPU32[(argvPtr >> 2) + i] = p));
     mod.HEAPU32[(argvPtr >> 2) + ptrs.length] = 0;
-    let code: number;
     try {
-      code = mod._main(ptrs.length, argvPtr);
+      return mod._main(ptrs.length, argvPtr);
     } finally {
       this.scheduleRestore();
     }
-    if (!mod.FS.analyzePath(OUT).exists) {
-      throw new Error(
-        `espeak-ng wrote no audio (exit ${code})${this.errors.length ? `: ${this.errors[0]}` : ''}`,
-      );
-    }
-    const wav = mod.FS.readFile(OUT);
-    mod.FS.unlink(OUT);
-    return wavData(wav);
   }
 
   /** Back to the pristine snapshot (memory only: the JS-side file system holds nothing of a run). */

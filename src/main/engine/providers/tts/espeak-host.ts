@@ -9,32 +9,43 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { EspeakEngine } from './espeak-engine';
-import type { EspeakArgs } from './espeak-engine';
+import { EspeakEngine, runJob } from './espeak-engine';
+import type { EspeakArgs, EspeakJob, EspeakResult } from './espeak-engine';
 import type { WorkerReply, WorkerRequest } from './espeak-worker';
 
-export interface EspeakHost {
+/** Where espeak runs; each call rejects with the signal's reason the moment it aborts. */
+export abstract class EspeakHost {
   /** `in-process` when no worker could be started. */
-  readonly where: 'worker' | 'in-process';
-  /** PCM for `text`; rejects with the signal's reason the moment it aborts. */
-  synthesize(text: string, args: EspeakArgs, signal: AbortSignal): Promise<Int16Array>;
+  abstract readonly where: 'worker' | 'in-process';
+  protected abstract run(job: EspeakJob, signal: AbortSignal): Promise<EspeakResult>;
+
+  /** PCM for `text`. */
+  async synthesize(text: string, args: EspeakArgs, signal: AbortSignal): Promise<Int16Array> {
+    return (await this.run({ kind: 'synth', text, args }, signal)) as Int16Array;
+  }
+
+  /** The IPA phonemes of each clause of `text` in an espeak voice (`en-us`, `en`). */
+  async phonemize(text: string, voice: string, signal: AbortSignal): Promise<string[]> {
+    return (await this.run({ kind: 'ipa', text, voice }, signal)) as string[];
+  }
 }
 
-class WorkerHost implements EspeakHost {
+class WorkerHost extends EspeakHost {
   readonly where = 'worker';
   private nextId = 1;
   private readonly pending = new Map<
     number,
-    { resolve: (pcm: Int16Array) => void; reject: (err: Error) => void }
+    { resolve: (result: EspeakResult) => void; reject: (err: Error) => void }
   >();
 
   private constructor(private readonly worker: Worker) {
+    super();
     worker.on('message', (msg: WorkerReply) => {
       if (msg.type !== 'done' && msg.type !== 'error') return;
       const job = this.pending.get(msg.id);
       if (!job) return; // aborted meanwhile
       this.forget(msg.id);
-      if (msg.type === 'done') job.resolve(msg.pcm);
+      if (msg.type === 'done') job.resolve(msg.result);
       else job.reject(new Error(msg.message));
     });
     worker.on('error', (err) => this.failAll(err));
@@ -75,7 +86,7 @@ class WorkerHost implements EspeakHost {
     });
   }
 
-  synthesize(text: string, args: EspeakArgs, signal: AbortSignal): Promise<Int16Array> {
+  protected run(job: EspeakJob, signal: AbortSignal): Promise<EspeakResult> {
     return new Promise((resolve, reject) => {
       if (signal.aborted) {
         reject(abortError(signal));
@@ -90,16 +101,16 @@ class WorkerHost implements EspeakHost {
       signal.addEventListener('abort', onAbort, { once: true });
       if (this.pending.size === 0) this.worker.ref(); // keep the process alive while we wait
       this.pending.set(id, {
-        resolve: (pcm) => {
+        resolve: (result) => {
           signal.removeEventListener('abort', onAbort);
-          resolve(pcm);
+          resolve(result);
         },
         reject: (err) => {
           signal.removeEventListener('abort', onAbort);
           reject(err);
         },
       });
-      this.worker.postMessage({ type: 'synth', id, text, args } satisfies WorkerRequest);
+      this.worker.postMessage({ type: 'run', id, job } satisfies WorkerRequest);
     });
   }
 
@@ -115,13 +126,15 @@ class WorkerHost implements EspeakHost {
   }
 }
 
-class InProcessHost implements EspeakHost {
+class InProcessHost extends EspeakHost {
   readonly where = 'in-process';
-  constructor(private readonly engine: EspeakEngine) {}
+  constructor(private readonly engine: EspeakEngine) {
+    super();
+  }
 
-  async synthesize(text: string, args: EspeakArgs, signal: AbortSignal): Promise<Int16Array> {
+  protected async run(job: EspeakJob, signal: AbortSignal): Promise<EspeakResult> {
     if (signal.aborted) throw abortError(signal);
-    return this.engine.synthesize(text, args);
+    return runJob(this.engine, job);
   }
 }
 

@@ -4,21 +4,20 @@
  * removes it (each run blocks this thread for ~20 ms; the engine thread never waits on it).
  */
 import { parentPort } from 'node:worker_threads';
-import { EspeakEngine } from './espeak-engine';
-import type { EspeakArgs } from './espeak-engine';
+import { EspeakEngine, runJob } from './espeak-engine';
+import type { EspeakJob, EspeakResult } from './espeak-engine';
 
-export type WorkerRequest =
-  { type: 'synth'; id: number; text: string; args: EspeakArgs } | { type: 'cancel'; id: number };
+export type WorkerRequest = { type: 'run'; id: number; job: EspeakJob } | { type: 'cancel'; id: number };
 
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'init-error'; message: string }
-  | { type: 'done'; id: number; pcm: Int16Array }
+  | { type: 'done'; id: number; result: EspeakResult }
   | { type: 'error'; id: number; message: string };
 
 const port = parentPort;
 if (port) {
-  const queue: Extract<WorkerRequest, { type: 'synth' }>[] = [];
+  const queue: Extract<WorkerRequest, { type: 'run' }>[] = [];
   let engine: EspeakEngine | null = null;
   let pumping = false;
 
@@ -27,8 +26,9 @@ if (port) {
     const job = queue.shift();
     if (!job || !engine) return;
     try {
-      const pcm = engine.synthesize(job.text, job.args);
-      port.postMessage({ type: 'done', id: job.id, pcm } satisfies WorkerReply, [pcm.buffer as ArrayBuffer]);
+      const result = runJob(engine, job.job);
+      const transfer = result instanceof Int16Array ? [result.buffer as ArrayBuffer] : [];
+      port.postMessage({ type: 'done', id: job.id, result } satisfies WorkerReply, transfer);
     } catch (err) {
       port.postMessage({
         type: 'error',
@@ -45,7 +45,7 @@ if (port) {
   };
 
   port.on('message', (msg: WorkerRequest) => {
-    if (msg.type === 'synth') queue.push(msg);
+    if (msg.type === 'run') queue.push(msg);
     else {
       const at = queue.findIndex((j) => j.id === msg.id);
       if (at >= 0) queue.splice(at, 1);

@@ -6,6 +6,7 @@
 import { LaneSpecError } from '../../../../shared/lane-spec';
 import type { SpeechSpec } from '../../../../shared/speech-spec';
 import type { Clock } from '../../clock';
+import type { ModelManager } from '../../models/manager';
 import type { TtsPort } from '../../voice/ports';
 import { EspeakTts } from './espeak';
 import { KokoroTts } from './kokoro';
@@ -20,7 +21,7 @@ export { TtsError } from './errors';
 export type { TtsErrorCode } from './errors';
 export { ESPEAK_VOICES, DEFAULT_ESPEAK_VOICE } from './voices';
 export type { EspeakVoice } from './voices';
-export { KOKORO_VOICES } from './kokoro';
+export { KOKORO_VOICES, KOKORO_SAMPLE_RATE } from './kokoro';
 export { TTS_PRESETS } from './presets';
 export { ESPEAK_SAMPLE_RATE } from './espeak-engine';
 
@@ -33,7 +34,7 @@ export function ttsPort(tts: Tts): TtsPort {
     get label() {
       return tts.label;
     },
-    warm: () => tts.warm(),
+    warm: (options) => tts.warm(options),
     async synthesize(text, signal, onAudio) {
       for await (const frame of tts.synthesize(text, { signal })) onAudio(frame.pcm, frame.sampleRate);
     },
@@ -44,6 +45,8 @@ export interface TtsDeps {
   clock: Clock;
   /** Where keys and the model folder come from (process.env in the app). */
   env?: Record<string, string | undefined>;
+  /** The model cache for `kokoro` (default: one for `env`). */
+  models?: ModelManager;
   /** HTTP providers: no response or no bytes for this long fails the synthesis, ms. Default 15,000. */
   stallTimeoutMs?: number;
 }
@@ -58,7 +61,10 @@ export function createTts(spec: SpeechSpec, deps: TtsDeps): Tts {
     case 'espeak':
       return new EspeakTts({ voice: spec.voice, rate: spec.rate }, deps.clock);
     case 'kokoro':
-      return new KokoroTts({ voice: spec.voice, model: spec.model, env }, deps.clock);
+      return new KokoroTts(
+        { voice: spec.voice, model: spec.model, speed: spec.speed, env, models: deps.models },
+        deps.clock,
+      );
     case 'openai':
     case 'groq':
     case 'openai-compatible': {

@@ -1,23 +1,31 @@
 /**
- * `kokoro`: Kokoro-82M (ONNX), the local neural voice, through the model manager.
+ * `kokoro`: Kokoro-82M, the local neural voice — phonemes from the bundled espeak-ng (kokoro-text.ts),
+ * speech from the ONNX model on onnxruntime-node (kokoro-model.ts), files from the model manager.
  *
- * Not wired to synthesis yet: the model registry (`../../models/registry.ts`) has no Kokoro entry
- * (its files' exact sizes and SHA-256 must be pinned from the hub, which is not reachable where this
- * was written), so it can be neither downloaded nor verified, and the phonemizer Kokoro needs
- * (espeak-ng IPA, post-processed as kokoro-js does) could not be checked against the real model.
- * Until then every synthesis fails with a ModelMissingError that says so and names the working
- * alternative — a Kokoro server through `openai-compatible` — never with made-up audio.
+ * The model (~93 MB) downloads when a lane picks the voice (`warm`, with progress) or with
+ * `bin/dialtone models fetch kokoro-82m`; a turn never waits for a download: while the model is not in
+ * the cache, a turn fails with a model_missing error that says why, and the next turn tries again.
+ * Long text is synthesized a sentence at a time, so first audio comes after the first sentence.
  */
-import path from 'node:path';
+import { LaneSpecError } from '../../../../shared/lane-spec';
 import type { Clock } from '../../clock';
-import { ModelMissingError, modelsDir } from '../../models';
+import { ModelManager } from '../../models/manager';
+import type { ModelLocation } from '../../models/manager';
+import { ModelMissingError } from '../../models/errors';
+import { DEFAULT_KOKORO_MODEL } from '../../models/registry';
+import { Chunker } from '../../speech/chunker';
+import { espeakHost } from './espeak-host';
 import { TtsError } from './errors';
+import { KOKORO_MAX_PHONEMES, KOKORO_SAMPLE_RATE, kokoroModel } from './kokoro-model';
+import type { KokoroModel } from './kokoro-model';
+import { accentOf, textToPhonemes } from './kokoro-text';
+import type { Phonemize } from './kokoro-text';
 import { Tts } from './tts';
+import type { TtsWarmOptions } from './tts';
 
-export const KOKORO_MODEL_ID = 'kokoro-82m';
-export const KOKORO_SAMPLE_RATE = 24_000;
+export { KOKORO_SAMPLE_RATE } from './kokoro-model';
 
-/** Kokoro v1.0 English voices (hexgrad/Kokoro-82M `voices/*.bin`). */
+/** Kokoro v1.0 voices Dialtone fetches (each `voices/<id>.bin` in the registry entry). */
 export const KOKORO_VOICES: readonly { id: string; label: string }[] = [
   { id: 'af_heart', label: 'Heart — US English, female' },
   { id: 'af_bella', label: 'Bella — US English, female' },
@@ -27,10 +35,18 @@ export const KOKORO_VOICES: readonly { id: string; label: string }[] = [
   { id: 'bm_george', label: 'George — British English, male' },
 ];
 
+/** Longest piece of text phonemized and spoken in one go, characters. */
+const PIECE_CHARS = 240;
+
 export interface KokoroOptions {
   voice?: string;
+  /** Registry id of the model (default kokoro-82m). */
   model?: string;
+  /** Pace relative to the voice's natural one (default 1). */
+  speed?: number;
   env: Record<string, string | undefined>;
+  /** The model cache (default one for `env`). */
+  models?: ModelManager;
 }
 
 export class KokoroTts extends Tts {
@@ -38,11 +54,23 @@ export class KokoroTts extends Tts {
   readonly label: string;
   readonly sampleRate = KOKORO_SAMPLE_RATE;
   readonly voice: string;
+  private readonly speed: number;
   private readonly modelId: string;
-  private readonly dir: string;
+  private readonly models: ModelManager;
+  /** A download started by `warm`, while it runs. */
+  private downloading: Promise<ModelLocation> | null = null;
 
   constructor(options: KokoroOptions, clock: Clock) {
     super(clock);
+    this.models = options.models ?? new ModelManager({ env: options.env });
+    this.modelId = options.model ?? DEFAULT_KOKORO_MODEL;
+    // An unknown model is a configuration error, at once, not a turn error.
+    const kokoros = this.models.list().filter((m) => m.onnx !== undefined);
+    if (!kokoros.some((m) => m.id === this.modelId)) {
+      throw new LaneSpecError(
+        `tts spec kokoro: unknown model "${this.modelId}" (known: ${kokoros.map((m) => m.id).join(', ')})`,
+      );
+    }
     const voice = options.voice ?? KOKORO_VOICES[0]!.id;
     if (!KOKORO_VOICES.some((v) => v.id === voice)) {
       this.warnings.push(
@@ -52,33 +80,103 @@ export class KokoroTts extends Tts {
     } else {
       this.voice = voice;
     }
-    this.modelId = options.model ?? KOKORO_MODEL_ID;
-    this.dir = path.join(modelsDir(options.env), this.modelId);
+    this.speed = options.speed ?? 1;
     this.label = `Kokoro-82M · ${this.voice}`;
   }
 
-  /** The error every synthesis fails with while Kokoro has no registry entry. */
-  missing(): ModelMissingError {
-    return new ModelMissingError(
-      this.modelId,
-      this.dir,
-      'local Kokoro is not available in this build: it is not in the model registry yet, so it cannot ' +
-        'be downloaded or verified; a Kokoro server works through ' +
-        '--tts openai-compatible:url=http://127.0.0.1:8880/v1,model=kokoro,voice=af_heart',
-    );
+  /**
+   * Downloads the model if needed (unless offline) and loads it and the voice, so the first reply
+   * pays for neither.
+   */
+  override async warm(options: TtsWarmOptions = {}): Promise<void> {
+    const download = this.models.ensure(this.modelId, { onProgress: options.onProgress });
+    this.downloading = download;
+    try {
+      await this.load(await download);
+    } catch (err) {
+      throw this.asTtsError(err);
+    } finally {
+      if (this.downloading === download) this.downloading = null;
+    }
   }
 
-  override async warm(): Promise<void> {
-    throw this.asTtsError();
+  protected async *run(text: string, signal: AbortSignal): AsyncIterable<Int16Array> {
+    let model: KokoroModel;
+    try {
+      const location = await this.models.ensure(this.modelId, {
+        offline: true,
+        offlineReason: this.downloading ? 'still downloading' : 'not in the model cache',
+      });
+      model = await this.load(location);
+    } catch (err) {
+      throw this.asTtsError(err);
+    }
+    const phonemize = espeakPhonemizer(signal);
+    const chunker = new Chunker({ maxChars: PIECE_CHARS });
+    for (const piece of [...chunker.push(text), ...chunker.flush()]) {
+      const phonemes = await textToPhonemes(piece, accentOf(this.voice), phonemize);
+      for (const ids of splitIds(phonemes, model)) {
+        if (signal.aborted) return;
+        yield toPcm16(await model.generate(ids, this.voice, this.speed));
+      }
+    }
   }
 
-  // eslint-disable-next-line require-yield
-  protected async *run(): AsyncIterable<Int16Array> {
-    throw this.asTtsError();
+  private async load(location: ModelLocation): Promise<KokoroModel> {
+    const model = await kokoroModel({ dir: location.dir, onnx: location.entry.onnx! });
+    await model.voice(this.voice);
+    return model;
   }
 
-  private asTtsError(): TtsError {
-    const err = this.missing();
-    return new TtsError('model_missing', err.message, false, { cause: err });
+  private asTtsError(err: unknown): TtsError {
+    if (err instanceof TtsError) return err;
+    if (err instanceof ModelMissingError)
+      return new TtsError('model_missing', err.message, true, { cause: err });
+    return TtsError.wrap(err, this.label);
   }
+}
+
+/** espeak's IPA for every run of words, in one espeak run when the clauses come back one to one. */
+function espeakPhonemizer(signal: AbortSignal): Phonemize {
+  return async (runs, accent) => {
+    const host = await espeakHost();
+    // Each run ends a clause, so espeak answers one line per run — unless it splits a run itself.
+    const lines = await host.phonemize(runs.join('.\n'), accent, signal);
+    if (lines.length === runs.length) return lines;
+    const each: string[] = [];
+    for (const run of runs) each.push((await host.phonemize(run, accent, signal)).join(' '));
+    return each;
+  };
+}
+
+/**
+ * Phoneme ids in pieces the model takes (≤ KOKORO_MAX_PHONEMES), cut after a word; a single "word"
+ * longer than that is cut where it must be.
+ */
+export function splitIds(phonemes: string, model: Pick<KokoroModel, 'tokenize'>): number[][] {
+  const pieces: number[][] = [];
+  let piece: number[] = [];
+  for (const word of phonemes.split(/(?<= )/)) {
+    let ids = model.tokenize(word);
+    if (piece.length + ids.length > KOKORO_MAX_PHONEMES && piece.length > 0) {
+      pieces.push(piece);
+      piece = [];
+    }
+    while (ids.length > KOKORO_MAX_PHONEMES) {
+      pieces.push(ids.slice(0, KOKORO_MAX_PHONEMES));
+      ids = ids.slice(KOKORO_MAX_PHONEMES);
+    }
+    piece.push(...ids);
+  }
+  if (piece.length > 0) pieces.push(piece);
+  return pieces;
+}
+
+function toPcm16(samples: Float32Array): Int16Array {
+  const out = new Int16Array(samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    const s = Math.max(-1, Math.min(1, samples[i]!));
+    out[i] = Math.round(s * 32767);
+  }
+  return out;
 }

@@ -6,6 +6,7 @@
  * one method, `run()`.
  */
 import type { Clock } from '../../clock';
+import type { ModelProgress } from '../../models/manager';
 import { TtsError } from './errors';
 
 /** One piece of synthesized audio. */
@@ -31,6 +32,10 @@ export interface TtsMetrics {
   /** totalMs / audioMs: below 1 is faster than real time; null without audio. */
   realTimeFactor: number | null;
   aborted: boolean;
+}
+
+export interface TtsWarmOptions {
+  onProgress?: (progress: ModelProgress) => void;
 }
 
 export interface SynthesizeOptions {
@@ -69,8 +74,11 @@ export abstract class Tts {
     return { pcm: concatPcm(frames), sampleRate: this.sampleRate, metrics: stream.metrics };
   }
 
-  /** Loads whatever the first synthesis would otherwise wait for (models, warm instances). */
-  async warm(): Promise<void> {}
+  /**
+   * Loads whatever the first synthesis would otherwise wait for (warm instances, models — downloading
+   * a missing one with progress unless offline).
+   */
+  async warm(_options: TtsWarmOptions = {}): Promise<void> {}
 
   /** Releases sockets, workers and models. */
   async close(): Promise<void> {}
