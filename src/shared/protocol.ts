@@ -174,8 +174,11 @@ export const EngineEvent = z.discriminatedUnion('type', [
     lanes: z.array(LaneSnapshot),
     presets: z.array(z.object({ name: z.string(), spec: z.string(), label: z.string() })),
     providers: z.array(ProviderInfo),
-    /** Built-in TTS voices (espeak), for the voice picker. */
-    voices: z.array(z.object({ id: z.string(), label: z.string() })),
+    /**
+     * Voices for the picker: espeak (bundled) and Kokoro (local neural, downloaded on first pick).
+     * `spec` is the lane's TTS spec for the voice.
+     */
+    voices: z.array(z.object({ id: z.string(), label: z.string(), spec: z.string() })),
   }),
   z.object({ type: z.literal('pong'), id: z.number(), clientMs: z.number(), engineMs: z.number() }),
   z.object({ type: z.literal('lane.state'), lane: LaneSnapshot }),

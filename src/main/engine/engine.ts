@@ -10,7 +10,7 @@ import type { Clock } from './clock';
 import { Lane, type ProviderFactory, type SpeechFactories } from './lane';
 import { listProviders } from './providers/llm/presets';
 import { listScenarios, RaceRequestError, ScenarioRace } from './conversation/race';
-import { ESPEAK_VOICES } from './providers/tts/voices';
+import { pickerVoices } from './providers/tts/picker';
 
 export interface EngineClient {
   send(event: EngineEvent): void;
@@ -50,7 +50,7 @@ export class Engine {
       lanes: [...this.lanes.values()].map((lane) => lane.snapshot()),
       presets: Object.entries(LANE_PRESETS).map(([name, p]) => ({ name, spec: p.spec, label: p.label })),
       providers: listProviders(this.deps.env),
-      voices: ESPEAK_VOICES.map(({ id, label }) => ({ id, label })),
+      voices: pickerVoices(),
     });
     return () => this.clients.delete(client);
   }

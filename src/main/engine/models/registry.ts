@@ -113,17 +113,18 @@ export const MODELS: readonly ModelEntry[] = [
     licenceUrl: 'https://huggingface.co/hexgrad/Kokoro-82M',
     repo: 'onnx-community/Kokoro-82M-v1.0-ONNX',
     revision: '1939ad2a8e416c0acfeecc08a694d14ef25f2231',
-    // The phoneme vocabulary, the graph and the voices Dialtone offers (kokoro.ts KOKORO_VOICES).
+    // The graph (first, so a download's progress moves from the start), the phoneme vocabulary and
+    // the voices Dialtone offers (kokoro.ts KOKORO_VOICES).
     files: [
-      {
-        path: 'tokenizer.json',
-        sizeBytes: 3497,
-        sha256: '77a02c8e164413299b4b4c403b14f8e0e1c1b727db4d46a09d6327b861060a34',
-      },
       {
         path: 'onnx/model_quantized.onnx',
         sizeBytes: 92_361_116,
         sha256: 'fbae9257e1e05ffc727e951ef9b9c98418e6d79f1c9b6b13bd59f5c9028a1478',
+      },
+      {
+        path: 'tokenizer.json',
+        sizeBytes: 3497,
+        sha256: '77a02c8e164413299b4b4c403b14f8e0e1c1b727db4d46a09d6327b861060a34',
       },
       kokoroVoice('af_heart', 'd583ccff3cdca2f7fae535cb998ac07e9fcb90f09737b9a41fa2734ec44a8f0b'),
       kokoroVoice('af_bella', 'f69d836209b78eb8c66e75e3cda491e26ea838a3674257e9d4e5703cbaf55c8b'),

@@ -20,7 +20,7 @@ export function SpeechSettings({ lane }: { lane: LaneSnapshot }) {
   const [draft, setDraft] = useState<{ kind: 'stt' | 'tts'; text: string } | null>(null);
   const laneId = lane.laneId;
   const voiceValue = lane.speech.tts === 'none' ? 'none' : lane.speech.tts;
-  const knownVoice = voiceValue === 'none' || voices.some((v) => `espeak:voice=${v.id}` === voiceValue);
+  const knownVoice = voiceValue === 'none' || voices.some((v) => v.spec === voiceValue);
   const knownStt = STT_CHOICES.some((c) => c.spec === lane.speech.stt);
   const apply = (kind: 'stt' | 'tts', spec: string): void => {
     send({ type: 'lane.speech', laneId, [kind]: spec });
@@ -41,8 +41,8 @@ export function SpeechSettings({ lane }: { lane: LaneSnapshot }) {
         >
           <option value="none">text only (no speech)</option>
           {voices.map((v) => (
-            <option key={v.id} value={`espeak:voice=${v.id}`}>
-              {v.label} (espeak)
+            <option key={v.id} value={v.spec}>
+              {v.label}
             </option>
           ))}
           <option value="custom">{knownVoice ? 'other TTS spec…' : lane.speech.tts}</option>

@@ -52,8 +52,8 @@ export interface AppState {
   ready: boolean;
   presets: PresetInfo[];
   providers: ProviderInfo[];
-  /** Built-in TTS voices the engine offers. */
-  voices: { id: string; label: string }[];
+  /** The voices the engine offers, each with its TTS spec. */
+  voices: { id: string; label: string; spec: string }[];
   laneOrder: string[];
   lanes: Record<string, LaneSnapshot>;
   turns: Record<string, TurnView>;
