@@ -5,6 +5,7 @@
 import { cpus } from 'node:os';
 import { benchBrowserAudio } from '../bench/browser-audio';
 import { benchClientOverhead } from '../bench/client-overhead';
+import { benchKokoro } from '../bench/kokoro';
 import { benchSpeech } from '../bench/speech';
 import { round } from '../bench/stats';
 import { benchOverlayObserver } from '../bench/overlay-observer';
@@ -14,7 +15,7 @@ import { benchVad } from '../bench/vad';
 import { CliError, parse, printJson, say } from './args';
 
 const USAGE =
-  'dialtone bench [--only client|token-path|vad|speech|turn|browser-audio|overlay] [--quick] [--json]';
+  'dialtone bench [--only client|token-path|vad|speech|kokoro|turn|browser-audio|overlay] [--quick] [--json]';
 
 const BENCHES = {
   client: async (quick: boolean) => {
@@ -53,6 +54,18 @@ const BENCHES = {
         `(target ≤ 30) · RTF p50 ${round(r.espeak.realTimeFactor.p50)} · chunker ` +
         `${round(r.chunker.usPerToken.p50)} µs/token over ${r.chunker.tokens} tokens`,
     );
+    return r;
+  },
+  kokoro: async (quick: boolean) => {
+    say('kokoro: Kokoro-82M time to first audio (10 words, warm), real-time factor, beside espeak-ng…');
+    const r = await benchKokoro({ runs: quick ? 2 : 5 });
+    if ('skipped' in r) say(`  skipped: ${r.skipped}`);
+    else
+      say(
+        `  first audio p50 ${round(r.firstAudioMs.p50)} ms (p90 ${round(r.firstAudioMs.p90)}), of it phonemes ` +
+          `${round(r.phonemizeMs.p50)} ms · RTF p50 ${round(r.realTimeFactor.p50)} · espeak ` +
+          `${round(r.espeakFirstAudioMs)} ms → ratio ${round(r.ratioToEspeak)} · load ${round(r.loadMs)} ms`,
+      );
     return r;
   },
   turn: async (quick: boolean) => {

@@ -7,6 +7,7 @@
 import { ModelManager } from '../engine/models/manager';
 import { ModelMissingError, ModelVerifyError, UnknownModelError } from '../engine/models/errors';
 import { CliError, parse, printJson, say } from './args';
+import { mb, progressPrinter } from './progress';
 
 const USAGE = 'dialtone models list [--json] | dialtone models fetch ID [--json]';
 
@@ -49,24 +50,18 @@ export async function modelsCommand(argv: string[]): Promise<void> {
     process.once('SIGINT', () =>
       abort.abort(new CliError('cancelled; run the same command again to resume')),
     );
-    let lastPct = -1;
+    const progress = progressPrinter();
     try {
       const location = await manager.ensure(id, {
         offline: false,
         signal: abort.signal,
-        onProgress: ({ bytes, total, file }) => {
-          const pct = Math.floor((bytes / total) * 100);
-          if (pct === lastPct) return;
-          lastPct = pct;
-          if (process.stderr.isTTY) process.stderr.write(`\r${id}: ${pct}% of ${mb(total)} (${file})\x1b[K`);
-          else if (pct % 10 === 0) say(`${id}: ${pct}% of ${mb(total)}`);
-        },
+        onProgress: progress.onProgress,
       });
-      if (process.stderr.isTTY) process.stderr.write('\n');
+      progress.end();
       if (json) printJson({ id, dir: location.dir, sizeBytes: (await manager.status(id)).sizeBytes });
       else say(`${id}: ready in ${location.dir}`);
     } catch (err) {
-      if (process.stderr.isTTY && lastPct >= 0) process.stderr.write('\n');
+      progress.end();
       if (err instanceof ModelMissingError) {
         throw new CliError(
           `could not fetch ${id}: ${err.reason}; partial files are kept, run again to resume`,
@@ -80,5 +75,3 @@ export async function modelsCommand(argv: string[]): Promise<void> {
   }
   throw new CliError(`usage: ${USAGE}`);
 }
-
-const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;

@@ -10,6 +10,7 @@ import { encodeWav } from '../engine/audio/wav';
 import { systemClock } from '../engine/clock';
 import { createTts, TtsError } from '../engine/providers/tts';
 import { CliError, parse, printJson, say } from './args';
+import { progressPrinter } from './progress';
 
 const USAGE = 'dialtone say "<text>" --out <file.wav> [--tts SPEC] [--json]';
 
@@ -26,8 +27,12 @@ export async function sayCommand(argv: string[]): Promise<void> {
     const tts = createTts(spec, { clock: systemClock, env: process.env });
     const abort = new AbortController();
     process.once('SIGINT', () => abort.abort());
-    // Loading the engine (espeak's WebAssembly, a model) is not time to first audio of a chunk.
-    if (text.trim() !== '') await tts.warm();
+    // Loading the engine (espeak's WebAssembly, a model — downloaded first if missing) is not time
+    // to first audio of a chunk.
+    if (text.trim() !== '') {
+      const progress = progressPrinter();
+      await tts.warm({ onProgress: progress.onProgress }).finally(progress.end);
+    }
     for (const warning of tts.warnings) say(`warning: ${warning}`);
     const { pcm, sampleRate, metrics } = await tts.synthesizeAll(text, { signal: abort.signal });
     await tts.close();

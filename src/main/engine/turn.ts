@@ -7,6 +7,7 @@ import type { EngineEvent, LaneState } from '../../shared/protocol';
 import type { LlmTurnMetrics, TurnTimeline } from '../../shared/metrics';
 import type { Clock } from './clock';
 import { LlmError } from './providers/llm/errors';
+import { TtsError } from './providers/tts/errors';
 import type { ChatMessage, LlmProvider } from './providers/llm/types';
 import { TokenBatcher } from './token-batcher';
 import type { ChunkerPort, TtsPort } from './voice/ports';
@@ -250,7 +251,8 @@ function stageError(laneId: string, turnId: string, stage: 'llm' | 'tts', err: u
       laneId,
       turnId,
       stage,
-      code: err.code,
+      // A TtsError carries its own code (model_missing, engine) beside the LLM one it maps to.
+      code: err instanceof TtsError ? err.ttsCode : err.code,
       message: err.message,
       recoverable: true,
       ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),

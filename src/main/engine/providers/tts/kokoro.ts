@@ -11,7 +11,7 @@ import { LaneSpecError } from '../../../../shared/lane-spec';
 import type { Clock } from '../../clock';
 import { ModelManager } from '../../models/manager';
 import type { ModelLocation } from '../../models/manager';
-import { ModelMissingError } from '../../models/errors';
+import { ModelMissingError, ModelVerifyError } from '../../models/errors';
 import { DEFAULT_KOKORO_MODEL } from '../../models/registry';
 import { Chunker } from '../../speech/chunker';
 import { espeakHost } from './espeak-host';
@@ -130,14 +130,15 @@ export class KokoroTts extends Tts {
 
   private asTtsError(err: unknown): TtsError {
     if (err instanceof TtsError) return err;
-    if (err instanceof ModelMissingError)
+    // Not downloaded, or a download that failed its checksum: either way the model is not there.
+    if (err instanceof ModelMissingError || err instanceof ModelVerifyError)
       return new TtsError('model_missing', err.message, true, { cause: err });
     return TtsError.wrap(err, this.label);
   }
 }
 
 /** espeak's IPA for every run of words, in one espeak run when the clauses come back one to one. */
-function espeakPhonemizer(signal: AbortSignal): Phonemize {
+export function espeakPhonemizer(signal: AbortSignal): Phonemize {
   return async (runs, accent) => {
     const host = await espeakHost();
     // Each run ends a clause, so espeak answers one line per run — unless it splits a run itself.
