@@ -48,12 +48,14 @@ export interface OpenOptions {
   browserArgs?: string[];
   /** A script run in the page before any of its own (web mode), e.g. to stub getUserMedia. */
   initScript?: string;
+  /** The engine's environment (web mode; default none: no keys, the default model cache). */
+  env?: Record<string, string | undefined>;
 }
 
 async function openWeb(opts: OpenOptions): Promise<OpenApp> {
   const staticDir = await ensureWebBuild();
   // No provider keys: the picker's key hints are deterministic and nothing leaves the machine.
-  let engine: RunningEngine | null = await startEngine({ staticDir, env: {} });
+  let engine: RunningEngine | null = await startEngine({ staticDir, env: opts.env ?? {} });
   const running = engine;
   const browser = await launchBrowser(opts.browserArgs);
   const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });

@@ -3,6 +3,7 @@ import { useServices } from '../app/services';
 import { Meter } from '../app/Meter';
 import { useAudioStore } from '../store/use-audio-store';
 import { DEFAULT_LANE_VOICE, type MicMode } from '../store/audio-store';
+import { ModelDownload } from './ModelDownload';
 import { SpeechSettings } from './SpeechSettings';
 
 const MODES: { mode: MicMode; label: string; title: string }[] = [
@@ -96,6 +97,7 @@ export function VoicePanel({ lane }: { lane: LaneSnapshot }) {
         </span>
       </div>
       <SpeechSettings lane={lane} />
+      <ModelDownload laneId={laneId} />
       {transcript && (
         <p className={view.partial ? 'transcript partial' : 'transcript'} data-testid="transcript">
           {transcript}

@@ -1,7 +1,7 @@
 /**
  * The app's state outside React (a zustand vanilla store): lanes, providers, presets, the structure
- * of each lane's latest turn, errors and the connection. Only engine events and a few UI actions
- * change it; per-token data never passes through here (see stream/live-turns.ts).
+ * of each lane's latest turn, model downloads, errors and the connection. Only engine events and a
+ * few UI actions change it; per-token data never passes through here (see stream/live-turns.ts).
  */
 import { createStore } from 'zustand/vanilla';
 import type { EngineEvent, LaneSnapshot, ProviderInfo } from '../../../shared/protocol';
@@ -37,6 +37,16 @@ export interface ErrorView {
   turnId?: string;
 }
 
+/** A model a lane is downloading (first use of a local STT or TTS model). */
+export interface ModelDownloadView {
+  modelId: string;
+  /** The file being fetched now (path inside the model folder). */
+  file: string;
+  /** Bytes on disk so far and of the whole model. */
+  bytes: number;
+  total: number;
+}
+
 /** Key in `errors` for errors not tied to a lane. */
 export const ENGINE_ERRORS = '';
 /** Errors kept per lane; older ones drop off. */
@@ -58,6 +68,8 @@ export interface AppState {
   lanes: Record<string, LaneSnapshot>;
   turns: Record<string, TurnView>;
   errors: Record<string, ErrorView[]>;
+  /** Per lane, the model download in progress; absent when none. */
+  downloads: Record<string, ModelDownloadView>;
 }
 
 export interface AppActions {
@@ -92,6 +104,14 @@ export function createAppStore() {
         },
       }));
 
+    const clearDownload = (laneId: string): void => {
+      if (!(laneId in get().downloads)) return;
+      set((s) => {
+        const { [laneId]: _done, ...downloads } = s.downloads;
+        return { downloads };
+      });
+    };
+
     return {
       connection: { status: 'connecting', attempt: 0 },
       clock: null,
@@ -105,6 +125,7 @@ export function createAppStore() {
       lanes: {},
       turns: {},
       errors: {},
+      downloads: {},
 
       applyEvent(event) {
         switch (event.type) {
@@ -134,6 +155,9 @@ export function createAppStore() {
               laneOrder: event.lanes.map((l) => l.laneId),
               lanes,
               turns,
+              // A download still running reports again within a fraction of a percent; one that died
+              // with an engine restart must not leave a bar behind.
+              downloads: {},
             });
             return;
           }
@@ -161,7 +185,14 @@ export function createAppStore() {
               const { [event.laneId]: _lane, ...lanes } = s.lanes;
               const { [event.laneId]: _turn, ...turns } = s.turns;
               const { [event.laneId]: _errors, ...errors } = s.errors;
-              return { lanes, turns, errors, laneOrder: s.laneOrder.filter((id) => id !== event.laneId) };
+              const { [event.laneId]: _download, ...downloads } = s.downloads;
+              return {
+                lanes,
+                turns,
+                errors,
+                downloads,
+                laneOrder: s.laneOrder.filter((id) => id !== event.laneId),
+              };
             });
             return;
           case 'turn.started':
@@ -185,8 +216,19 @@ export function createAppStore() {
           case 'interrupt':
             patchTurn(event.laneId, event.turnId, { status: 'cancelled' });
             return;
+          case 'model.progress': {
+            const { laneId, modelId, file, bytes, total } = event;
+            if (bytes >= total) clearDownload(laneId);
+            else set((s) => ({ downloads: { ...s.downloads, [laneId]: { modelId, file, bytes, total } } }));
+            return;
+          }
           case 'error': {
             const laneId = event.laneId ?? ENGINE_ERRORS;
+            // A failed download or model load comes without a turn; a turn's own TTS error (e.g. "still
+            // downloading") says nothing about the download, which keeps going.
+            if ((event.stage === 'tts' || event.stage === 'stt') && event.turnId === undefined) {
+              clearDownload(laneId);
+            }
             const turn = get().turns[laneId];
             if (turn && event.turnId !== undefined) patchTurn(laneId, event.turnId, { status: 'failed' });
             else if (turn?.status === 'sending') setTurn(laneId, { ...turn, status: 'failed' });
