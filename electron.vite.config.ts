@@ -21,6 +21,8 @@ export default defineConfig(({ command }) => {
             index: resolve(root, 'src/main/index.ts'),
             // espeak runs in a worker thread (providers/tts/espeak-host.ts looks for it beside index.js).
             'espeak-worker': resolve(root, 'src/main/engine/providers/tts/espeak-worker.ts'),
+            // So does Kokoro (providers/tts/kokoro-host.ts).
+            'kokoro-worker': resolve(root, 'src/main/engine/providers/tts/kokoro-worker.ts'),
           },
         },
       },

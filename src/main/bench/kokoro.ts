@@ -38,19 +38,27 @@ export type KokoroBenchResult =
     };
 
 export async function benchKokoro(
-  opts: { runs?: number; env?: Record<string, string | undefined> } = {},
+  opts: {
+    runs?: number;
+    env?: Record<string, string | undefined>;
+    /** Another model cache and Kokoro model id (default: kokoro-82m in the cache for `env`). */
+    models?: ModelManager;
+    model?: string;
+  } = {},
 ): Promise<KokoroBenchResult> {
   const env = opts.env ?? process.env;
-  const status = await new ModelManager({ env }).status(DEFAULT_KOKORO_MODEL);
+  const models = opts.models ?? new ModelManager({ env });
+  const model = opts.model ?? DEFAULT_KOKORO_MODEL;
+  const status = await models.status(model);
   if (!status.cached) {
     return {
-      skipped: `${DEFAULT_KOKORO_MODEL} is not in the model cache (${status.dir}) — bin/dialtone models fetch ${DEFAULT_KOKORO_MODEL}`,
+      skipped: `${model} is not in the model cache (${status.dir}) — bin/dialtone models fetch ${model}`,
     };
   }
   const runs = opts.runs ?? 5;
   const kokoro = createTts(
-    { provider: 'kokoro', voice: 'af_heart' },
-    { clock: systemClock, env },
+    { provider: 'kokoro', voice: 'af_heart', model },
+    { clock: systemClock, env, models },
   ) as KokoroTts;
   const espeak = createTts({ provider: 'espeak', voice: 'en-us' }, { clock: systemClock, env });
   const loadStart = systemClock.now();
@@ -79,7 +87,7 @@ export async function benchKokoro(
   const firstAudioMs = summarize(first);
   const espeakFirstAudioMs = summarize(espeakFirst).p50;
   return {
-    model: DEFAULT_KOKORO_MODEL,
+    model,
     voice: kokoro.voice,
     sentence: TEN_WORDS,
     loadMs,

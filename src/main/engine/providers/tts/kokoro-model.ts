@@ -39,7 +39,8 @@ export class KokoroModel {
   private constructor(
     readonly dir: string,
     private readonly session: ort.InferenceSession,
-    private readonly vocab: ReadonlyMap<string, number>,
+    /** Phoneme symbol → id. */
+    readonly vocab: ReadonlyMap<string, number>,
     private readonly names: { ids: string; style: string; speed: string; audio: string },
   ) {}
 
@@ -66,16 +67,6 @@ export class KokoroModel {
       );
     }
     return new KokoroModel(files.dir, session, vocab, { ids, style, speed, audio });
-  }
-
-  /** Phoneme ids for a phoneme string; symbols outside the vocabulary are left out. */
-  tokenize(phonemes: string): number[] {
-    const ids: number[] = [];
-    for (const symbol of phonemes) {
-      const id = this.vocab.get(symbol);
-      if (id !== undefined && id !== PAD_ID) ids.push(id);
-    }
-    return ids;
   }
 
   /** Loads a voice's style table (once); throws naming the file when it is missing or malformed. */
@@ -115,6 +106,16 @@ export class KokoroModel {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+/** Phoneme ids for a phoneme string; symbols outside the vocabulary are left out. */
+export function tokenize(vocab: ReadonlyMap<string, number>, phonemes: string): number[] {
+  const ids: number[] = [];
+  for (const symbol of phonemes) {
+    const id = vocab.get(symbol);
+    if (id !== undefined && id !== PAD_ID) ids.push(id);
+  }
+  return ids;
 }
 
 async function readVocab(file: string): Promise<Map<string, number>> {
@@ -160,4 +161,22 @@ export function kokoroModel(files: KokoroModelFiles): Promise<KokoroModel> {
     model.catch(() => loaded.delete(key));
   }
   return model;
+}
+
+/** What the engine thread asks of the Kokoro worker. */
+export type KokoroJob =
+  | { kind: 'open'; files: KokoroModelFiles; voice: string }
+  | { kind: 'generate'; files: KokoroModelFiles; voice: string; speed: number; ids: number[] };
+
+/** `open` → the vocabulary (the engine thread tokenizes); `generate` → 24 kHz samples. */
+export type KokoroResult = { vocab: [string, number][] } | Float32Array;
+
+/** Serves one job (in the worker, or in-process where no worker could start). */
+export async function runKokoroJob(job: KokoroJob): Promise<KokoroResult> {
+  const model = await kokoroModel(job.files);
+  if (job.kind === 'open') {
+    await model.voice(job.voice);
+    return { vocab: [...model.vocab] };
+  }
+  return model.generate(job.ids, job.voice, job.speed);
 }

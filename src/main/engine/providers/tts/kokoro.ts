@@ -16,8 +16,9 @@ import { DEFAULT_KOKORO_MODEL } from '../../models/registry';
 import { Chunker } from '../../speech/chunker';
 import { espeakHost } from './espeak-host';
 import { TtsError } from './errors';
-import { KOKORO_MAX_PHONEMES, KOKORO_SAMPLE_RATE, kokoroModel } from './kokoro-model';
-import type { KokoroModel } from './kokoro-model';
+import { openKokoro } from './kokoro-host';
+import type { KokoroHandle } from './kokoro-host';
+import { KOKORO_MAX_PHONEMES, KOKORO_SAMPLE_RATE } from './kokoro-model';
 import { accentOf, textToPhonemes } from './kokoro-text';
 import type { Phonemize } from './kokoro-text';
 import { Tts } from './tts';
@@ -59,6 +60,8 @@ export class KokoroTts extends Tts {
   private readonly models: ModelManager;
   /** A download started by `warm`, while it runs. */
   private downloading: Promise<ModelLocation> | null = null;
+  /** The model, loaded with this voice (in the Kokoro worker). */
+  private handle: Promise<KokoroHandle> | null = null;
 
   constructor(options: KokoroOptions, clock: Clock) {
     super(clock);
@@ -101,7 +104,7 @@ export class KokoroTts extends Tts {
   }
 
   protected async *run(text: string, signal: AbortSignal): AsyncIterable<Int16Array> {
-    let model: KokoroModel;
+    let model: KokoroHandle;
     try {
       const location = await this.models.ensure(this.modelId, {
         offline: true,
@@ -117,15 +120,28 @@ export class KokoroTts extends Tts {
       const phonemes = await textToPhonemes(piece, accentOf(this.voice), phonemize);
       for (const ids of splitIds(phonemes, model)) {
         if (signal.aborted) return;
-        yield toPcm16(await model.generate(ids, this.voice, this.speed));
+        let samples: Float32Array;
+        try {
+          samples = await model.generate(ids, this.speed, signal);
+        } catch (err) {
+          if (signal.aborted) return;
+          throw err;
+        }
+        yield toPcm16(samples);
       }
     }
   }
 
-  private async load(location: ModelLocation): Promise<KokoroModel> {
-    const model = await kokoroModel({ dir: location.dir, onnx: location.entry.onnx! });
-    await model.voice(this.voice);
-    return model;
+  private load(location: ModelLocation): Promise<KokoroHandle> {
+    if (!this.handle) {
+      const handle = openKokoro({ dir: location.dir, onnx: location.entry.onnx! }, this.voice);
+      this.handle = handle;
+      // A failed load (a corrupt file since replaced) is tried again next time.
+      handle.catch(() => {
+        if (this.handle === handle) this.handle = null;
+      });
+    }
+    return this.handle;
   }
 
   private asTtsError(err: unknown): TtsError {
@@ -154,7 +170,7 @@ export function espeakPhonemizer(signal: AbortSignal): Phonemize {
  * Phoneme ids in pieces the model takes (≤ KOKORO_MAX_PHONEMES), cut after a word; a single "word"
  * longer than that is cut where it must be.
  */
-export function splitIds(phonemes: string, model: Pick<KokoroModel, 'tokenize'>): number[][] {
+export function splitIds(phonemes: string, model: Pick<KokoroHandle, 'tokenize'>): number[][] {
   const pieces: number[][] = [];
   let piece: number[] = [];
   for (const word of phonemes.split(/(?<= )/)) {
