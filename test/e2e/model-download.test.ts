@@ -135,9 +135,8 @@ describe('a Kokoro voice downloads on pick', () => {
       .poll(() => lane.getByTestId('user-message').last().textContent(), { timeout: 15_000 })
       .toBe('Tell me about the sea.');
     const reply = lane.locator('[data-testid="assistant-message"][data-turn-id]');
-    await expect
-      .poll(() => reply.getAttribute('data-status'), { timeout: 30_000 })
-      .not.toMatch(/^(sending|running)$/);
+    // The reply's text stands: a missing voice does not mark the reply failed.
+    await expect.poll(() => reply.getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
     expect((await reply.innerText()).trim().length).toBeGreaterThan(10);
     // Its voice is the one thing missing, and the lane says why.
     const voiceError = lane.getByTestId('lane-error').filter({ hasText: 'kokoro-82m' });

@@ -128,37 +128,27 @@ export class Lane {
       this.ttsSpec = opts.tts;
       // The first reply must not wait seconds for a cold synthesizer or a model download: start now.
       const warm = tts?.warm?.bind(tts);
-      if (warm)
-        this.prepareModel(
-          'tts',
-          () => this.tts === tts,
-          (onProgress) => warm({ onProgress }),
-        );
+      if (warm) this.prepareModel('tts', (onProgress) => warm({ onProgress }));
     }
     this.emitState();
   }
 
   private prepareStt(stt: SttPort): void {
-    if (stt.prepare)
-      this.prepareModel(
-        'stt',
-        () => this.stt === stt,
-        (onProgress) => stt.prepare!({ onProgress }),
-      );
+    const prepare = stt.prepare?.bind(stt);
+    if (prepare) this.prepareModel('stt', (onProgress) => prepare({ onProgress }));
   }
 
   /**
    * Local models download (with progress) and load ahead of use — STT when the microphone goes on, TTS
-   * when the lane picks it. A failure is shown on the lane while the provider is still the lane's.
+   * when the lane picks it. A failure is shown on the lane even when the lane has moved on to another
+   * provider meanwhile: the download it started (and whose progress it showed) has ended.
    */
   private prepareModel(
     stage: 'stt' | 'tts',
-    isCurrent: () => boolean,
     prepare: (onProgress: (p: ModelProgress) => void) => Promise<void>,
   ): void {
     const { emit } = this.deps;
     prepare((p) => emit({ type: 'model.progress', laneId: this.id, ...p })).catch((err: unknown) => {
-      if (!isCurrent()) return;
       const message = err instanceof Error ? err.message : String(err);
       const code = (err as { ttsCode?: string }).ttsCode ?? 'model_missing';
       emit({ type: 'error', laneId: this.id, stage, code, message, recoverable: true });

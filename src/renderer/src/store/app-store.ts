@@ -230,7 +230,9 @@ export function createAppStore() {
               clearDownload(laneId);
             }
             const turn = get().turns[laneId];
-            if (turn && event.turnId !== undefined) patchTurn(laneId, event.turnId, { status: 'failed' });
+            // A voice that failed leaves the reply's text standing: only the reply itself failing fails it.
+            if (turn && event.turnId !== undefined && event.stage !== 'tts')
+              patchTurn(laneId, event.turnId, { status: 'failed' });
             else if (turn?.status === 'sending') setTurn(laneId, { ...turn, status: 'failed' });
             const { type: _type, laneId: _laneId, ...rest } = event;
             pushError(laneId, rest);
