@@ -14,8 +14,13 @@ import { systemClock } from '../../src/main/engine/clock';
 import { MODELS, ModelManager } from '../../src/main/engine/models';
 import type { ModelEntry } from '../../src/main/engine/models';
 import { createTts, KOKORO_VOICES, TtsError } from '../../src/main/engine/providers/tts';
-import { KokoroTts, splitIds } from '../../src/main/engine/providers/tts/kokoro';
+import { KOKORO_PIECE_PHONEMES, KokoroTts, splitIds } from '../../src/main/engine/providers/tts/kokoro';
 import { KOKORO_MAX_PHONEMES } from '../../src/main/engine/providers/tts/kokoro-model';
+import {
+  fixPhonemes,
+  normalizeText,
+  splitPunctuation,
+} from '../../src/main/engine/providers/tts/kokoro-text';
 import { attrInt, FLOAT, INT64, node, onnxModel, tensor, valueInfo } from '../helpers/onnx-writer';
 import { loadSileroVad } from '../../src/main/engine/vad/silero';
 import { resample } from '../../src/main/engine/audio/resample';
@@ -142,13 +147,24 @@ describe('Kokoro on a tiny Kokoro-shaped model', () => {
     expect(stream.metrics.aborted).toBe(true);
   });
 
-  it('splits phonemes longer than the model takes after a word, losing none', () => {
-    const word = 'ab ';
-    const ids = splitIds(word.repeat(400), { tokenize: (s) => [...s].map((c) => SYMBOLS.indexOf(c)) });
-    expect(ids.length).toBe(3);
-    for (const piece of ids) expect(piece.length).toBeLessThanOrEqual(KOKORO_MAX_PHONEMES);
-    expect(ids.flat().length).toBe(1200);
-    expect(ids[0]!.at(-1)).toBe(SYMBOLS.indexOf(' '));
+  it('cuts long phoneme strings into bounded pieces, after a clause where it can, losing none', () => {
+    const model = { tokenize: (t: string) => [...t].map((c) => SYMBOLS.indexOf(c)).filter((id) => id > 0) };
+    const text = (ids: number[]): string => ids.map((id) => SYMBOLS[id]).join('');
+    // Words only: cut after a word, every piece within the bound, nothing lost.
+    const words = 'ab '.repeat(400);
+    const plain = splitIds(words, model);
+    for (const piece of plain) expect(piece.length).toBeLessThanOrEqual(KOKORO_PIECE_PHONEMES);
+    expect(plain.map(text).join('')).toBe(words);
+    expect(plain.every((p) => text(p).endsWith(' '))).toBe(true);
+    // A clause boundary past a third of the piece is where it ends.
+    const clauses = `${'ab '.repeat(30)}cd, ${'ab '.repeat(60)}`;
+    const cut = splitIds(clauses, model);
+    expect(text(cut[0]!)).toBe(`${'ab '.repeat(30)}cd, `);
+    expect(cut.map(text).join('')).toBe(clauses);
+    // One "word" longer than the model takes is cut where it must be.
+    const blob = 'a'.repeat(KOKORO_MAX_PHONEMES + 20);
+    const forced = splitIds(blob, model, 1_000);
+    expect(forced.map((p) => p.length)).toEqual([KOKORO_MAX_PHONEMES, 20]);
   });
 
   it('a corrupt model is one line naming the file; once it is fixed the next synthesis works', async () => {
@@ -167,6 +183,38 @@ describe('Kokoro on a tiny Kokoro-shaped model', () => {
     expect((err as Error).message).not.toContain('\n');
     await fs.writeFile(graph, good);
     expect(decode((await tts.synthesizeAll('Hello.')).pcm, 1).phonemes).toBe('$həlˈoʊ.$');
+  });
+});
+
+describe('Kokoro text front end (pure)', () => {
+  it.each([
+    ['Mr. Smith paid $5.', 'Mister Smith paid 5 dollars.'],
+    ['It costs $1.50 or £2.', 'It costs 1 dollar and 50 cents or 2 pounds.'],
+    ['In 1999 and 2024, not 2005; the 1900s.', 'In 19 99 and 20 24, not 2005; the 19 hundreds.'],
+    ['Meet at 10:30 or 4:00 or 3:05.', "Meet at 10 30 or 4 o'clock or 3 oh 5."],
+    ['Pi is 3.14.', 'Pi is 3 point 1 4.'],
+    ['Pages 5-10 of 1,000.', 'Pages 5 to 10 of 1000.'],
+    ['Dr. Who etc. and Mrs. Doubtfire', 'Doctor Who etc and Missus Doubtfire'],
+    ['“Quoted”   ‘single’', '"Quoted" \'single\''],
+  ])('normalizes %j', (input, expected) => {
+    expect(normalizeText(input)).toBe(expected);
+  });
+
+  it('keeps punctuation runs apart from the words espeak reads', () => {
+    expect(splitPunctuation('Hello there, my friend! How are you?')).toEqual([
+      { text: 'Hello there', punctuation: false },
+      { text: ', ', punctuation: true },
+      { text: 'my friend', punctuation: false },
+      { text: '! ', punctuation: true },
+      { text: 'How are you', punctuation: false },
+      { text: '?', punctuation: true },
+    ]);
+  });
+
+  it("maps espeak's symbols onto Kokoro's and says the model's name as its authors do", () => {
+    expect(fixPhonemes('kəkˈoːɹoʊ ɪz nˈaɪnti pɜːsˈɛnt', 'en-us')).toBe('kˈoʊkəɹoʊ ɪz nˈaɪndi pɜːsˈɛnt');
+    expect(fixPhonemes('wˈʌnhˈʌndɹɪd ɛks z.', 'en')).toBe('wˈʌn hˈʌndɹɪd ɛksz.');
+    expect(fixPhonemes('rˈʌʃən xˈɑːn ʲ ɬ', 'en')).toBe('ɹˈʌʃən kˈɑːn j l');
   });
 });
 

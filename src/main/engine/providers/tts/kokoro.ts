@@ -167,23 +167,40 @@ export function espeakPhonemizer(signal: AbortSignal): Phonemize {
 }
 
 /**
- * Phoneme ids in pieces the model takes (≤ KOKORO_MAX_PHONEMES), cut after a word; a single "word"
- * longer than that is cut where it must be.
+ * The most phonemes one inference gets. The model takes 510, but an inference cannot be stopped once
+ * it runs: after a barge-in the worker finishes the piece it is on before the next reply's first
+ * piece can start. About a clause (~2 s of speech) bounds that wait and still sounds whole.
  */
-export function splitIds(phonemes: string, model: Pick<KokoroHandle, 'tokenize'>): number[][] {
+export const KOKORO_PIECE_PHONEMES = 160;
+
+/**
+ * Phoneme ids in pieces of at most `maxIds`, cut after punctuation where a piece can end there (past a
+ * third of its length), else after a word; a single "word" longer than that is cut where it must be.
+ */
+export function splitIds(
+  phonemes: string,
+  model: Pick<KokoroHandle, 'tokenize'>,
+  maxIds = KOKORO_PIECE_PHONEMES,
+): number[][] {
+  const limit = Math.min(maxIds, KOKORO_MAX_PHONEMES);
   const pieces: number[][] = [];
   let piece: number[] = [];
+  /** Where `piece` could end after punctuation (ids before the cut). */
+  let clauseEnd = 0;
   for (const word of phonemes.split(/(?<= )/)) {
     let ids = model.tokenize(word);
-    if (piece.length + ids.length > KOKORO_MAX_PHONEMES && piece.length > 0) {
-      pieces.push(piece);
-      piece = [];
+    if (piece.length + ids.length > limit && piece.length > 0) {
+      const cut = clauseEnd >= limit / 3 ? clauseEnd : piece.length;
+      pieces.push(piece.slice(0, cut));
+      piece = piece.slice(cut);
+      clauseEnd = 0;
     }
-    while (ids.length > KOKORO_MAX_PHONEMES) {
-      pieces.push(ids.slice(0, KOKORO_MAX_PHONEMES));
-      ids = ids.slice(KOKORO_MAX_PHONEMES);
+    while (ids.length > limit) {
+      pieces.push(ids.slice(0, limit));
+      ids = ids.slice(limit);
     }
     piece.push(...ids);
+    if (/[,;:.!?—…]\s*$/.test(word)) clauseEnd = piece.length;
   }
   if (piece.length > 0) pieces.push(piece);
   return pieces;
