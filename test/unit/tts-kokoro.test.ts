@@ -157,9 +157,10 @@ describe('Kokoro on a tiny Kokoro-shaped model', () => {
     expect(plain.map(text).join('')).toBe(words);
     expect(plain.every((p) => text(p).endsWith(' '))).toBe(true);
     // A clause boundary past a third of the piece is where it ends.
-    const clauses = `${'ab '.repeat(30)}cd, ${'ab '.repeat(60)}`;
+    const before = Math.ceil(KOKORO_PIECE_PHONEMES / 9) + 1; // words of 3 symbols: past a third
+    const clauses = `${'ab '.repeat(before)}cd, ${'ab '.repeat(KOKORO_PIECE_PHONEMES)}`;
     const cut = splitIds(clauses, model);
-    expect(text(cut[0]!)).toBe(`${'ab '.repeat(30)}cd, `);
+    expect(text(cut[0]!)).toBe(`${'ab '.repeat(before)}cd, `);
     expect(cut.map(text).join('')).toBe(clauses);
     // One "word" longer than the model takes is cut where it must be.
     const blob = 'a'.repeat(KOKORO_MAX_PHONEMES + 20);

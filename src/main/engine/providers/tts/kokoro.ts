@@ -167,11 +167,13 @@ export function espeakPhonemizer(signal: AbortSignal): Phonemize {
 }
 
 /**
- * The most phonemes one inference gets. The model takes 510, but an inference cannot be stopped once
- * it runs: after a barge-in the worker finishes the piece it is on before the next reply's first
- * piece can start. About a clause (~2 s of speech) bounds that wait and still sounds whole.
+ * The most phoneme symbols one inference gets. The model takes 510, but an inference cannot be
+ * stopped once it runs: after a barge-in the worker finishes the piece it is on before the next
+ * reply's first piece can start. Speech runs at ~14 symbols a second (stress marks and spaces count),
+ * so 80 is a long clause, ~5 s of speech — the wait is that piece's synthesis time (~0.5 s at a
+ * laptop's real-time factor of 0.1, ~4 s on two slow cores) — and a piece still sounds whole.
  */
-export const KOKORO_PIECE_PHONEMES = 160;
+export const KOKORO_PIECE_PHONEMES = 80;
 
 /**
  * Phoneme ids in pieces of at most `maxIds`, cut after punctuation where a piece can end there (past a
