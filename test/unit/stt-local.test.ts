@@ -14,8 +14,9 @@ import { parseSttSpec } from '../../src/shared/speech-spec';
 import { readWavFile, toMono16k } from '../../src/main/engine/audio/wav';
 import { systemClock } from '../../src/main/engine/clock';
 import { ModelManager, ModelMissingError } from '../../src/main/engine/models';
-import type { ModelEntry, ModelFile } from '../../src/main/engine/models';
+import type { ModelEntry } from '../../src/main/engine/models';
 import { createStt, LocalStt, SttError, unloadLocalStt } from '../../src/main/engine/providers/stt';
+import { localModelEntry } from '../helpers/model-entry';
 import { attrInt, attrInts, FLOAT, INT64, node, onnxModel, tensor, valueInfo } from '../helpers/onnx-writer';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'speech');
@@ -61,26 +62,10 @@ describe('local STT on a tiny Whisper-shaped model (always runs)', () => {
     try {
       const dir = path.join(dataDir, 'models', 'tiny-whisper.en');
       writeTinyWhisper(dir);
-      const files: ModelFile[] = [];
-      const walk = async (d: string): Promise<void> => {
-        for (const e of await fs.readdir(d, { withFileTypes: true })) {
-          const p = path.join(d, e.name);
-          if (e.isDirectory()) await walk(p);
-          else files.push({ path: path.relative(dir, p), sizeBytes: (await fs.stat(p)).size });
-        }
-      };
-      await walk(dir);
-      const entry: ModelEntry = {
+      const entry = await localModelEntry(dir, {
         id: 'tiny-whisper.en',
-        label: 'tiny',
-        purpose: 'tests',
-        licence: 'MIT',
-        licenceUrl: '',
-        repo: 'org/tiny',
-        revision: 'r',
-        files,
         transformers: { task: 'automatic-speech-recognition', dtype: 'q8' },
-      };
+      });
       const models = new ModelManager({ env: { DIALTONE_DATA_DIR: dataDir }, registry: [entry] });
       let now = 0;
       const stt = new LocalStt({ modelId: entry.id, manager: models, clock: { now: () => (now += 10) } });

@@ -21,6 +21,7 @@ import {
   normalizeText,
   splitPunctuation,
 } from '../../src/main/engine/providers/tts/kokoro-text';
+import { localModelEntry } from '../helpers/model-entry';
 import { attrInt, FLOAT, INT64, node, onnxModel, tensor, valueInfo } from '../helpers/onnx-writer';
 import { loadSileroVad } from '../../src/main/engine/vad/silero';
 import { resample } from '../../src/main/engine/audio/resample';
@@ -307,27 +308,7 @@ async function writeTinyKokoro(dir: string, id = 'tiny-kokoro'): Promise<ModelEn
     const table = new Float32Array(510 * STYLE).map((_, i) => (sign * Math.floor(i / STYLE)) / 1024);
     await fs.writeFile(path.join(dir, 'voices', `${voice}.bin`), new Uint8Array(table.buffer));
   }
-  const files = [];
-  for (const p of [
-    'tokenizer.json',
-    'onnx/model.onnx',
-    'voices/af_heart.bin',
-    'voices/am_michael.bin',
-    'voices/bf_emma.bin',
-  ]) {
-    files.push({ path: p, sizeBytes: (await fs.stat(path.join(dir, p))).size });
-  }
-  return {
-    id,
-    label: 'tiny',
-    purpose: 'tests',
-    licence: 'MIT',
-    licenceUrl: '',
-    repo: 'org/tiny',
-    revision: 'r',
-    files,
-    onnx: 'onnx/model.onnx',
-  };
+  return localModelEntry(dir, { id, onnx: 'onnx/model.onnx' });
 }
 
 /** Reads back what the tiny model was given: the phoneme string (with pads) and the style row. */
