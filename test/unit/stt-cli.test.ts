@@ -119,6 +119,8 @@ describe('dialtone models', () => {
   it('fetch of an unknown model names the known ones', async () => {
     const r = await run(['models', 'fetch', 'whisper-huge']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('dialtone models: unknown model "whisper-huge" (known: whisper-tiny.en)\n');
+    expect(r.stderr).toBe(
+      'dialtone models: unknown model "whisper-huge" (known: whisper-tiny.en, kokoro-82m)\n',
+    );
   });
 });
