@@ -23,6 +23,8 @@ export default defineConfig(({ command }) => {
             'espeak-worker': resolve(root, 'src/main/engine/providers/tts/espeak-worker.ts'),
             // So does Kokoro (providers/tts/kokoro-host.ts).
             'kokoro-worker': resolve(root, 'src/main/engine/providers/tts/kokoro-worker.ts'),
+            // And local Whisper (providers/stt/local.ts).
+            'whisper-worker': resolve(root, 'src/main/engine/providers/stt/whisper-worker.ts'),
           },
         },
       },

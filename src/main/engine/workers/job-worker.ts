@@ -1,8 +1,8 @@
 /**
  * A worker thread that serves jobs one at a time, seen from the engine thread.
  *
- * Synthesis engines run synchronous code for tens of milliseconds to seconds per call — espeak-ng's
- * WebAssembly, an onnxruntime-node session (whose `run` executes on the calling thread). On the engine
+ * Speech engines run synchronous code for tens of milliseconds to seconds per call — espeak-ng's
+ * WebAssembly, an onnxruntime-node session (whose `run` executes on the calling thread: Kokoro, Whisper). On the engine
  * thread that would stall everything else: tokens would be stamped late, audio frames would stop, and
  * the other lane's figures would lie. So they run in worker threads (`serveJobs` in job-server.ts),
  * and the engine thread only posts jobs and receives results.
@@ -14,24 +14,38 @@ import { Worker } from 'node:worker_threads';
 
 export type JobRequest<Job> = { type: 'run'; id: number; job: Job } | { type: 'cancel'; id: number };
 
-export type JobReply<Result> =
+export type JobReply<Result, Progress = unknown> =
   | { type: 'ready' }
   | { type: 'init-error'; message: string }
   | { type: 'done'; id: number; result: Result }
   | { type: 'error'; id: number; message: string }
+  /** Something the running job has so far (a partial transcript); any number before its answer. */
+  | { type: 'progress'; id: number; value: Progress }
   /** A queued job dropped on cancel, before it started. */
   | { type: 'cancelled'; id: number };
 
-export class JobWorker<Job, Result> {
+/** What `run` may take beside the job. */
+export interface RunOptions<Progress> {
+  /** Buffers of the job to move to the worker rather than copy (they are detached here). */
+  transfer?: ArrayBuffer[];
+  /** The job's progress, in order, before it resolves; never called once `signal` has aborted. */
+  onProgress?: (value: Progress) => void;
+}
+
+export class JobWorker<Job, Result, Progress = unknown> {
   private nextId = 1;
   private readonly pending = new Map<
     number,
-    { resolve: (r: Result) => void; reject: (err: Error) => void }
+    {
+      resolve: (r: Result) => void;
+      reject: (err: Error) => void;
+      onProgress: ((value: Progress) => void) | undefined;
+    }
   >();
   /**
-   * Jobs posted and not yet answered, aborted ones included: a started job cannot be stopped (a
-   * native call runs to its end), and a process that exits under it crashes; so the worker keeps the
-   * process alive until its last job is answered.
+   * Jobs posted and not yet answered, aborted ones included: a started job stops at best when its
+   * handler next checks its signal (a native call runs to its end), and a process that exits under it
+   * crashes; so the worker keeps the process alive until its last job is answered.
    */
   private readonly unanswered = new Set<number>();
   private failure: Error | null = null;
@@ -42,7 +56,18 @@ export class JobWorker<Job, Result> {
     private readonly worker: Worker,
     private readonly name: string,
   ) {
-    worker.on('message', (msg: JobReply<Result>) => {
+    worker.on('message', (msg: JobReply<Result, Progress>) => {
+      if (msg.type === 'progress') {
+        const job = this.pending.get(msg.id);
+        try {
+          job?.onProgress?.(msg.value);
+        } catch (err) {
+          // A listener that throws fails its job, not the engine (this is an event handler).
+          this.cancel(msg.id);
+          job?.reject(err instanceof Error ? err : new Error(String(err)));
+        }
+        return;
+      }
       if (msg.type !== 'done' && msg.type !== 'error' && msg.type !== 'cancelled') return;
       this.unanswered.delete(msg.id);
       if (this.unanswered.size === 0) this.worker.unref();
@@ -62,15 +87,18 @@ export class JobWorker<Job, Result> {
    * Starts `<name>.ts` (from source, under tsx or vitest) or `<name>.js` (a build) found in `dir`, and
    * waits until it says it is ready. Rejects when there is no such file or it fails to start.
    */
-  static start<Job, Result>(dir: string, name: string): Promise<JobWorker<Job, Result>> {
+  static start<Job, Result, Progress = unknown>(
+    dir: string,
+    name: string,
+  ): Promise<JobWorker<Job, Result, Progress>> {
     const entry = workerEntry(dir, name);
     if (!entry) return Promise.reject(new Error(`no ${name} next to ${dir}`));
     return new Promise((resolve, reject) => {
       const worker = entry.eval ? new Worker(entry.code, { eval: true }) : new Worker(entry.file);
-      const onMessage = (msg: JobReply<Result>): void => {
+      const onMessage = (msg: JobReply<Result, Progress>): void => {
         if (msg.type === 'ready') {
           cleanup();
-          resolve(new JobWorker<Job, Result>(worker, name));
+          resolve(new JobWorker<Job, Result, Progress>(worker, name));
         } else if (msg.type === 'init-error') {
           cleanup();
           void worker.terminate();
@@ -101,8 +129,11 @@ export class JobWorker<Job, Result> {
     return this.failure === null;
   }
 
-  /** Runs a job; rejects with the signal's reason the moment it aborts (a queued job is dropped). */
-  run(job: Job, signal: AbortSignal, transfer: ArrayBuffer[] = []): Promise<Result> {
+  /**
+   * Runs a job; rejects with the signal's reason the moment it aborts (a queued job is dropped, a
+   * running one has its `ctx.signal` aborted in the worker).
+   */
+  run(job: Job, signal: AbortSignal, options: RunOptions<Progress> = {}): Promise<Result> {
     return new Promise((resolve, reject) => {
       if (this.failure) {
         reject(this.failure);
@@ -114,8 +145,7 @@ export class JobWorker<Job, Result> {
       }
       const id = this.nextId++;
       const onAbort = (): void => {
-        this.pending.delete(id);
-        this.worker.postMessage({ type: 'cancel', id } satisfies JobRequest<Job>);
+        this.cancel(id);
         reject(abortError(signal));
       };
       signal.addEventListener('abort', onAbort, { once: true });
@@ -130,9 +160,16 @@ export class JobWorker<Job, Result> {
           signal.removeEventListener('abort', onAbort);
           reject(err);
         },
+        onProgress: options.onProgress,
       });
-      this.worker.postMessage({ type: 'run', id, job } satisfies JobRequest<Job>, transfer);
+      this.worker.postMessage({ type: 'run', id, job } satisfies JobRequest<Job>, options.transfer ?? []);
     });
+  }
+
+  /** Forgets a job and tells the worker: dropped if queued, its `ctx.signal` aborted if running. */
+  private cancel(id: number): void {
+    this.pending.delete(id);
+    this.worker.postMessage({ type: 'cancel', id } satisfies JobRequest<Job>);
   }
 
   async terminate(): Promise<void> {

@@ -1,17 +1,20 @@
 /**
- * Local STT: Whisper (ONNX) through transformers.js on its Node backend (onnxruntime-node), with the
- * model files from the model manager's cache. transformers.js is told never to reach the hub itself
- * (`allowRemoteModels = false`): fetching is the manager's job, with progress, resume and checksums.
- * The pipeline is loaded once per model folder and shared by every lane; recognitions run one at a time
- * (two cores: running two at once only makes both slower).
+ * Local STT: Whisper through transformers.js (whisper-model.ts), with the model files from the model
+ * manager's cache. Recognition runs in a worker thread: onnxruntime-node's `run` blocks its thread
+ * for the whole inference (seconds on two cores), and on the engine thread the other lane's tokens
+ * would be stamped late and every audio frame would wait. The engine thread keeps the model manager
+ * (it only reads and downloads files) and posts audio; the worker streams partial text back. Where no
+ * worker can be started (a bundle without the worker file), Whisper runs in this thread instead.
  */
-import path from 'node:path';
 import type { Clock } from '../../clock';
 import type { ModelLocation, ModelManager } from '../../models/manager';
+import { JobWorker } from '../../workers/job-worker';
 import { Stt } from './base';
 import type { SttPrepareOptions, TranscribeContext } from './base';
 import { SttError } from './types';
 import { UnknownModelError } from '../../models/errors';
+import { runWhisperJob } from './whisper-model';
+import type { WhisperJob, WhisperModelRef, WhisperResult } from './whisper-model';
 
 export interface LocalSttConfig {
   modelId: string;
@@ -20,24 +23,6 @@ export interface LocalSttConfig {
   manager: ModelManager;
   clock: Clock;
 }
-
-type Transcriber = (
-  audio: Float32Array,
-  options: Record<string, unknown>,
-) => Promise<{ text: string } | { text: string }[]>;
-
-interface Loaded {
-  transcriber: Transcriber;
-  tokenizer: unknown;
-  /** The last recognition (serializes them). */
-  queue: Promise<unknown>;
-  dispose: () => Promise<void>;
-}
-
-const WHISPER_WINDOW_S = 30;
-
-/** Loaded pipelines by model folder. */
-const loaded = new Map<string, Promise<Loaded>>();
 
 export class LocalStt extends Stt {
   readonly id = 'local';
@@ -77,39 +62,20 @@ export class LocalStt extends Stt {
       offline: true,
       offlineReason: 'not in the model cache',
     });
-    const model = await load(location);
-    const run = model.queue.then(() => this.#run(model, audio, ctx));
-    model.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  async #run(model: Loaded, audio: Float32Array, ctx: TranscribeContext): Promise<string> {
-    if (ctx.signal.aborted) return '';
-    const tf = await import('@huggingface/transformers');
-    let partial = '';
-    const streamer = new tf.WhisperTextStreamer(model.tokenizer as never, {
-      skip_prompt: true,
-      callback_function: (piece: string) => {
-        partial += piece;
-        ctx.onPartial(partial.trim());
+    await load(location);
+    const run = await runner();
+    const text = await run(
+      {
+        kind: 'recognize',
+        model: modelRef(location),
+        audio,
+        english: this.modelId.endsWith('.en'),
+        ...(this.#config.language ? { language: this.#config.language } : {}),
       },
-      // Throwing from the streamer is the one way to stop generate() between tokens.
-      token_callback_function: () => {
-        if (ctx.signal.aborted) throw new Error('aborted');
-      },
-    });
-    const english = this.modelId.endsWith('.en');
-    const out = await model.transcriber(audio, {
-      streamer,
-      // Whisper sees 30 s at a time; a longer utterance is cut into overlapping windows.
-      ...(audio.length > WHISPER_WINDOW_S * 16_000
-        ? { chunk_length_s: WHISPER_WINDOW_S, stride_length_s: 5 }
-        : {}),
-      ...(english
-        ? {}
-        : { task: 'transcribe', ...(this.#config.language ? { language: this.#config.language } : {}) }),
-    });
-    return (Array.isArray(out) ? out.map((o) => o.text).join(' ') : out.text).trim();
+      ctx.signal,
+      ctx.onPartial,
+    );
+    return text ?? '';
   }
 
   override async close(): Promise<void> {
@@ -117,59 +83,77 @@ export class LocalStt extends Stt {
   }
 }
 
-function load(location: ModelLocation): Promise<Loaded> {
+/** Runs a job; with a worker, rejects the moment `signal` aborts (the worker stops at the next token). */
+type Run = (
+  job: WhisperJob,
+  signal: AbortSignal,
+  onPartial?: (text: string) => void,
+) => Promise<WhisperResult>;
+
+let shared: Promise<Run> | null = null;
+/** Model folders the runner has loaded (a load error is an SttError; a recognition's is wrapped). */
+const ready = new Map<string, Promise<void>>();
+
+function runner(): Promise<Run> {
+  shared ??= (async (): Promise<Run> => {
+    try {
+      const worker = await JobWorker.start<WhisperJob, WhisperResult, string>(__dirname, 'whisper-worker');
+      // A worker that dies is replaced on the next recognition, and loads its models again.
+      worker.onFail = () => {
+        shared = null;
+        ready.clear();
+      };
+      return (job, signal, onProgress) => {
+        if (job.kind !== 'recognize') return worker.run(job, signal);
+        // Moved, not cloned; a copy, because the caller may keep the utterance (or view a larger buffer).
+        const audio = job.audio.slice();
+        return worker.run({ ...job, audio }, signal, {
+          transfer: [audio.buffer as ArrayBuffer],
+          ...(onProgress ? { onProgress } : {}),
+        });
+      };
+    } catch (err) {
+      if (process.env.DIALTONE_DEBUG) console.error(err);
+      return (job, signal, onProgress) => runWhisperJob(job, { signal, progress: onProgress ?? (() => {}) });
+    }
+  })();
+  return shared;
+}
+
+function modelRef(location: ModelLocation): WhisperModelRef {
+  return {
+    id: location.entry.id,
+    dir: location.dir,
+    root: location.root,
+    dtype: location.entry.transformers?.dtype ?? 'fp32',
+  };
+}
+
+/** Loads a model folder once (shared by every lane; not cancelled by any one of them). */
+function load(location: ModelLocation): Promise<void> {
   const key = location.dir;
-  let model = loaded.get(key);
+  let model = ready.get(key);
   if (!model) {
-    model = open(location);
-    loaded.set(key, model);
-    model.catch(() => loaded.delete(key));
+    model = (async () => {
+      const run = await runner();
+      try {
+        await run({ kind: 'load', model: modelRef(location) }, new AbortController().signal);
+      } catch (err) {
+        // From the worker only the message crosses; it is already the one line a presenter reads.
+        if (err instanceof SttError) throw err;
+        throw new SttError('failed', err instanceof Error ? err.message : String(err), { cause: err });
+      }
+    })();
+    ready.set(key, model);
+    model.catch(() => ready.delete(key));
   }
   return model;
 }
 
-async function open(location: ModelLocation): Promise<Loaded> {
-  const tf = await import('@huggingface/transformers');
-  tf.env.allowRemoteModels = false;
-  tf.env.allowLocalModels = true;
-  tf.env.localModelPath = location.root + path.sep;
-  tf.env.useFSCache = false;
-  const dtype = location.entry.transformers?.dtype ?? 'fp32';
-  let pipe: Awaited<ReturnType<typeof tf.pipeline<'automatic-speech-recognition'>>>;
-  try {
-    pipe = await tf.pipeline('automatic-speech-recognition', location.entry.id, {
-      device: 'cpu',
-      dtype,
-      local_files_only: true,
-    });
-  } catch (err) {
-    // A corrupt file or a model of the wrong shape: one line naming the folder, not a stack.
-    const why = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 300);
-    throw new SttError(
-      'failed',
-      `could not load model ${location.entry.id} from ${location.dir}: ${why} ` +
-        `(delete the folder and run: bin/dialtone models fetch ${location.entry.id})`,
-      { cause: err },
-    );
-  }
-  return {
-    transcriber: pipe as unknown as Transcriber,
-    tokenizer: pipe.tokenizer,
-    queue: Promise.resolve(),
-    dispose: () => pipe.dispose(),
-  };
-}
-
-/** Unloads every local model (tests, engine shutdown). */
+/** Unloads every local model (tests, engine shutdown); the worker, idle, stays for the next one. */
 export async function unloadLocalStt(): Promise<void> {
-  const all = [...loaded.values()];
-  loaded.clear();
-  await Promise.all(
-    all.map((m) =>
-      m.then(
-        (l) => l.dispose(),
-        () => undefined,
-      ),
-    ),
-  );
+  ready.clear();
+  if (!shared) return;
+  const run = await shared;
+  await run({ kind: 'unload' }, new AbortController().signal).catch(() => undefined);
 }
