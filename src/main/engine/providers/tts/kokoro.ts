@@ -2,10 +2,11 @@
  * `kokoro`: Kokoro-82M, the local neural voice — phonemes from the bundled espeak-ng (kokoro-text.ts),
  * speech from the ONNX model on onnxruntime-node (kokoro-model.ts), files from the model manager.
  *
- * The model (~93 MB) downloads when a lane picks the voice (`warm`, with progress) or with
- * `bin/dialtone models fetch kokoro-82m`; a turn never waits for a download: while the model is not in
- * the cache, a turn fails with a model_missing error that says why, and the next turn tries again.
- * Long text is synthesized a sentence at a time, so first audio comes after the first sentence.
+ * The model and its voices (~95 MB) download when a lane picks a Kokoro voice (`warm`, with progress)
+ * or with `bin/dialtone models fetch kokoro-82m`; a turn never waits for a download: while the model
+ * is not in the cache, a turn's voice fails with a model_missing error that says why, and the next
+ * turn tries again. Kokoro speaks a piece once it is whole, so text goes in clause-sized pieces
+ * (splitIds): first audio comes after the first clause, not the whole chunk.
  */
 import { LaneSpecError } from '../../../../shared/lane-spec';
 import type { Clock } from '../../clock';
