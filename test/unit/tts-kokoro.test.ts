@@ -56,7 +56,8 @@ describe('Kokoro on the real model', () => {
       expect(seconds).toBeLessThan(4);
       expect(rms(short)).toBeGreaterThan(0.01);
       expect(long.length).toBeGreaterThan(short.length * 2);
-      expect(speechFraction(await voicedMs(short), seconds)).toBeGreaterThan(0.5);
+      // Three words: Silero hears at least half a second of speech (pauses and padding are not).
+      expect(await voicedMs(short)).toBeGreaterThan(500);
       expect(Math.abs(other.length - short.length) + Math.abs(rms(other) - rms(short))).toBeGreaterThan(0);
     },
     120_000,
@@ -343,5 +344,3 @@ async function voicedMs(pcm: Int16Array): Promise<number> {
   }
   return voiced;
 }
-
-const speechFraction = (voicedMsTotal: number, seconds: number): number => voicedMsTotal / (seconds * 1000);
