@@ -165,6 +165,13 @@ const TokenBatchFields = {
   lastMs: z.number(),
 };
 
+/** Finished turns the engine keeps per lane for clients that connect later (the overlay shows as many). */
+export const RECENT_TURNS = 10;
+
+/** A finished turn's timeline, exactly as its `turn.metrics` event carried it. */
+export const RecentTurn = z.object({ laneId: LaneId, turnId: z.string(), timeline: TurnTimeline });
+export type RecentTurn = z.infer<typeof RecentTurn>;
+
 export const ErrorStage = z.enum(['protocol', 'lane', 'llm', 'stt', 'tts', 'vad', 'audio', 'engine']);
 
 export const EngineEvent = z.discriminatedUnion('type', [
@@ -179,10 +186,21 @@ export const EngineEvent = z.discriminatedUnion('type', [
      * `spec` is the lane's TTS spec for the voice.
      */
     voices: z.array(z.object({ id: z.string(), label: z.string(), spec: z.string() })),
+    /**
+     * Each lane's last `RECENT_TURNS` finished turns since its last reset, oldest first, so a page
+     * that (re)connects shows the recent history at once. Fewer than `RECENT_TURNS` for a lane means
+     * these are all of its turns since the reset.
+     */
+    recentTurns: z.array(RecentTurn),
   }),
   z.object({ type: z.literal('pong'), id: z.number(), clientMs: z.number(), engineMs: z.number() }),
   z.object({ type: z.literal('lane.state'), lane: LaneSnapshot }),
   z.object({ type: z.literal('lane.removed'), laneId: LaneId }),
+  /**
+   * The lane was reset: its conversation and recent turns are gone. `staleTurnIds` are turns from
+   * before the reset still winding down; their `turn.metrics` will follow but belong to no history.
+   */
+  z.object({ type: z.literal('lane.cleared'), laneId: LaneId, staleTurnIds: z.array(z.string()) }),
   z.object({
     type: z.literal('turn.started'),
     laneId: LaneId,

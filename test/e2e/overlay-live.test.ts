@@ -261,7 +261,7 @@ describe('latency overlay', () => {
     await until(() => timelines.length > before, 'second turn.metrics', 40_000);
     await expect
       .poll(() => overlayPage.getByTestId('history-bars').first().getAttribute('data-count'))
-      .toBe('1'); // it joined after the first turn: only what it saw
+      .toBe('2'); // it joined after the first turn: the engine sent that one on connect
     const shot = await overlayPage.screenshot({
       omitBackground: true,
       path: 'test-results/overlay-page.png',

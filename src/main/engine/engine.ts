@@ -51,6 +51,7 @@ export class Engine {
       presets: Object.entries(LANE_PRESETS).map(([name, p]) => ({ name, spec: p.spec, label: p.label })),
       providers: listProviders(this.deps.env),
       voices: pickerVoices(),
+      recentTurns: [...this.lanes.values()].flatMap((lane) => lane.recentTurns()),
     });
     return () => this.clients.delete(client);
   }

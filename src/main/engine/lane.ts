@@ -6,7 +6,14 @@
 import type { AudioFrame } from '../../shared/audio-frames';
 import type { TurnTimeline } from '../../shared/metrics';
 import { formatLaneSpec, parseLaneSpec, type LaneSpec } from '../../shared/lane-spec';
-import type { ChatEntry, EngineEvent, LaneSnapshot, LaneState } from '../../shared/protocol';
+import {
+  RECENT_TURNS,
+  type ChatEntry,
+  type EngineEvent,
+  type LaneSnapshot,
+  type LaneState,
+  type RecentTurn,
+} from '../../shared/protocol';
 import { formatSpeechSpec, parseSttSpec, parseTtsSpec } from '../../shared/speech-spec';
 import type { Clock } from './clock';
 import type { ChatMessage, LlmProvider } from './providers/llm/types';
@@ -74,6 +81,12 @@ export class Lane {
   /** Transcription in flight; a new utterance or barge-in cancels it. */
   private transcribing: AbortController | null = null;
   private audioSeq = 0;
+  /** The last finished turns' timelines since the reset, oldest first (for clients that connect later). */
+  private readonly recent: RecentTurn[] = [];
+  /** Counts resets: a turn begun before one belongs to a conversation that is gone. */
+  private conversation = 0;
+  /** Turns whose timeline has not been sent yet. */
+  private readonly unfinished = new Set<string>();
 
   constructor(
     readonly id: string,
@@ -176,10 +189,22 @@ export class Lane {
     this.voice?.pushFrame(frame);
   }
 
+  /**
+   * Forgets the conversation and its recent turns. A turn still winding down finishes quietly: its
+   * reply and timeline stay out of the fresh history, and the clients are told to ignore its timeline.
+   */
   reset(): void {
     this.cancel();
     this.history.length = 0;
+    this.recent.length = 0;
+    this.conversation += 1;
+    this.deps.emit({ type: 'lane.cleared', laneId: this.id, staleTurnIds: [...this.unfinished] });
     this.emitState();
+  }
+
+  /** The last `RECENT_TURNS` timelines since the reset, oldest first, as their `turn.metrics` carried them. */
+  recentTurns(): RecentTurn[] {
+    return [...this.recent];
   }
 
   /** Starts a typed turn; a turn still in flight is cancelled first (the newest request wins). */
@@ -202,11 +227,14 @@ export class Lane {
       playback: { audibleMs: null, report: null, onReport: () => {} },
     };
     this.turn = turn;
+    this.unfinished.add(turnId);
+    const conversation = this.conversation;
+    const current = (): boolean => this.conversation === conversation;
     const fullOrigin: TurnOrigin = { userText, userDoneMs: this.deps.clock.now(), ...origin };
     // The cancelled turn writes its partial reply to history first, so history keeps the spoken order.
     turn.done = (previous?.done ?? Promise.resolve())
       .then(async () => {
-        if (!options.speaker) this.history.push({ role: 'user', text: userText, turnId });
+        if (!options.speaker && current()) this.history.push({ role: 'user', text: userText, turnId });
         const outcome = await runTurn(turn, fullOrigin, {
           laneId: this.id,
           clock: this.deps.clock,
@@ -232,7 +260,13 @@ export class Lane {
             this.setState(state);
           },
         });
-        if (outcome.assistantText !== null) {
+        // runTurn has just sent `turn.metrics`; no client can connect in between (same microtask run).
+        this.unfinished.delete(turnId);
+        if (current()) {
+          this.recent.push({ laneId: this.id, turnId, timeline: outcome.timeline });
+          if (this.recent.length > RECENT_TURNS) this.recent.splice(0, this.recent.length - RECENT_TURNS);
+        }
+        if (outcome.assistantText !== null && current()) {
           this.history.push({
             role: options.speaker?.role ?? 'assistant',
             text: outcome.assistantText,
@@ -251,6 +285,7 @@ export class Lane {
         options.onDone?.({ ...outcome, turnId });
       })
       .catch((err: unknown) => {
+        this.unfinished.delete(turnId);
         // A fault of ours inside a turn: report it on this lane, keep the lane (and the engine) alive.
         const message = err instanceof Error ? err.message : String(err);
         this.deps.emit({

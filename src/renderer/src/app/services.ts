@@ -68,7 +68,7 @@ export function createServices(connection: () => Promise<EngineConnection>): Ser
       onEvent(event) {
         live.apply(event);
         store.getState().applyEvent(event);
-        overlay.live.apply(event);
+        overlay.apply(event);
         voice.handleEvent(event);
         race.getState().applyEvent(event);
         if (event.type === 'hello') {

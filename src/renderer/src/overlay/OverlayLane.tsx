@@ -8,10 +8,11 @@ import type { HistoryEntry } from './overlay-store';
 import { SPARK_SIZE, WATERFALL_SIZE } from './painter';
 import { formatMs, quantile } from './segments';
 import type { TurnTimeline } from '../../../shared/metrics';
+import { RECENT_TURNS } from '../../../shared/protocol';
 
 export const HISTORY_SIZE = { w: 620, h: 330 };
-/** Turns the history chart shows. */
-export const HISTORY_TURNS = 10;
+/** Turns the history chart shows: as many as the engine keeps for a page that connects later. */
+export const HISTORY_TURNS = RECENT_TURNS;
 const NO_TURNS: HistoryEntry[] = [];
 
 /** p50 and p90 of a lane's spoken gaps, ms. */

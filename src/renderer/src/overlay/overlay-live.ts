@@ -174,6 +174,7 @@ export class LiveOverlay {
         break;
       }
       case 'lane.removed':
+      case 'lane.cleared':
         this.lanes.delete(event.laneId);
         break;
       default:

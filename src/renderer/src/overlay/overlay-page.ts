@@ -23,7 +23,7 @@ export function startOverlayPage(connection: () => Promise<EngineConnection>): O
     {
       onEvent(event) {
         app.getState().applyEvent(event);
-        overlay.live.apply(event);
+        overlay.apply(event);
       },
       onConnection: (info) => app.getState().setConnection(info),
       onClock: (sync) => app.getState().setClock(sync),

@@ -1,10 +1,13 @@
 /**
  * The overlay's parts, wired once per page: the live turn tracker (fed by engine events, speech
- * frames and this page's playback reports), the history store and the painter.
+ * frames and this page's playback reports), the history store and the painter. The history starts
+ * from the recent turns the engine sends on connect, so a reloaded page (OBS) is not empty.
  */
 import { createContext, useContext } from 'react';
+import type { EngineEvent } from '../../../shared/protocol';
 import type { AppStore } from '../store/app-store';
 import type { ClockSync } from '../clock-sync';
+import { HistoryFeed } from './history-feed';
 import { LiveOverlay } from './overlay-live';
 import { createOverlayStore, type OverlayStore } from './overlay-store';
 import { OverlayPainter } from './painter';
@@ -15,6 +18,8 @@ export interface OverlayServices {
   painter: OverlayPainter;
   /** The app store (lanes, clock) the overlay reads. */
   app: AppStore;
+  /** Takes every engine event: the turn in flight and the history (the app store takes them too). */
+  apply(event: EngineEvent): void;
 }
 
 export function createOverlayServices(
@@ -52,7 +57,13 @@ export function createOverlayServices(
     if (s.lanes === prev.lanes) return;
     for (const id of Object.keys(prev.lanes)) if (!(id in s.lanes)) store.getState().removeLane(id);
   });
-  return { store, live, painter, app };
+  const feed = new HistoryFeed(store);
+  const apply = (event: EngineEvent): void => {
+    if (!feed.admits(event)) return;
+    live.apply(event);
+    feed.apply(event);
+  };
+  return { store, live, painter, app, apply };
 }
 
 export const OverlayContext = createContext<OverlayServices | null>(null);

@@ -5,6 +5,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { TurnTimeline } from '../../../shared/metrics';
+import { RECENT_TURNS } from '../../../shared/protocol';
 
 /** A finished turn, with the lane as it was when the turn ended (for the exports). */
 export interface HistoryEntry {
@@ -28,7 +29,7 @@ export interface RooflineChoice {
 }
 
 export interface OverlayState {
-  /** Finished turns per lane, oldest first (the whole session: exports need all of them). */
+  /** Finished turns per lane since its last reset, oldest first (all of them: the exports need them). */
   history: Record<string, HistoryEntry[]>;
   /** The what-if sliders; null follows the last turn's measured speed. */
   whatIf: WhatIfSpeed | null;
@@ -37,6 +38,8 @@ export interface OverlayState {
 
 export interface OverlayActions {
   addTurn(entry: HistoryEntry): void;
+  /** Takes the engine's recent turns of a lane (sent on connect), oldest first; see the action. */
+  mergeRecent(laneId: string, recent: HistoryEntry[]): void;
   removeLane(laneId: string): void;
   clearLane(laneId: string): void;
   setWhatIf(speed: WhatIfSpeed | null): void;
@@ -57,6 +60,20 @@ export function createOverlayStore() {
       set((s) => {
         const turns = (s.history[entry.laneId] ?? []).filter((t) => t.turnId !== entry.turnId);
         return { history: { ...s.history, [entry.laneId]: [...turns, entry].slice(-MAX_TURNS) } };
+      });
+    },
+    mergeRecent(laneId, recent) {
+      set((s) => {
+        const mine = s.history[laneId] ?? [];
+        if (mine.length === 0 && recent.length === 0) return {};
+        const known = new Map(mine.map((t) => [t.turnId, t]));
+        const sent = new Set(recent.map((t) => t.turnId));
+        // Fewer than the engine keeps: these are all the lane's turns since its reset, so turns here it
+        // lacks are from before a reset missed while away. A full list may follow older turns kept here.
+        const older = recent.length < RECENT_TURNS ? [] : mine.filter((t) => !sent.has(t.turnId));
+        // A turn already here stays as recorded (with the lane as it was when the turn ended).
+        const merged = [...older, ...recent.map((t) => known.get(t.turnId) ?? t)];
+        return { history: { ...s.history, [laneId]: merged.slice(-MAX_TURNS) } };
       });
     },
     removeLane(laneId) {
