@@ -7,6 +7,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import WebSocket from 'ws';
+import type { ClientMessage, EngineEvent } from '../../src/shared/protocol';
 import { startEngine, type RunningEngine } from '../../src/main/engine';
 import { ensureWebBuild, REPO_ROOT } from '../../src/main/cli/web-build';
 import { launchBrowser } from '../../src/main/cli/browser';
@@ -93,4 +95,58 @@ async function openElectron(): Promise<OpenApp> {
 
 export function openApp(opts: OpenOptions = {}): Promise<OpenApp> {
   return process.env.DIALTONE_E2E_TARGET === 'electron' ? openElectron() : openWeb(opts);
+}
+
+/** Polls `check` every 25 ms until it holds; throws naming `what` after `timeoutMs`. */
+export async function until(
+  check: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A second engine client beside the page (web mode), as a script would be. */
+export interface EngineSocket {
+  send(msg: ClientMessage): void;
+  close(): void;
+}
+
+/** Connects a second client to the app's engine; every JSON event it receives goes to `onEvent`. */
+export async function openEngineSocket(
+  app: OpenApp,
+  onEvent: (event: EngineEvent) => void,
+): Promise<EngineSocket> {
+  const engine = app.engine!;
+  const ws = new WebSocket(`${engine.wsUrl}?token=${encodeURIComponent(engine.token)}`, {
+    origin: engine.httpUrl,
+  });
+  ws.on('message', (data, binary) => {
+    if (!binary) onEvent(JSON.parse(String(data)) as EngineEvent);
+  });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  return { send: (msg) => ws.send(JSON.stringify(msg)), close: () => ws.close() };
+}
+
+/**
+ * Gives a lane a backend and the espeak voice (typed input) from `socket`, waits until the page's
+ * overlay shows `shown` (part of the spec) for it, and makes sure the page's audio is running.
+ */
+export async function spokenLane(
+  page: Page,
+  socket: EngineSocket,
+  laneId: string,
+  spec: string,
+  shown: string,
+): Promise<void> {
+  socket.send({ type: 'lane.configure', laneId, spec });
+  socket.send({ type: 'lane.speech', laneId, tts: 'espeak:voice=en-us', stt: 'typed' });
+  const lane = page.locator(`[data-testid="overlay-lane"][data-lane-id="${laneId}"]`);
+  await until(async () => ((await lane.textContent()) ?? '').includes(shown), 'lane configured');
+  const state = await page.evaluate('window.__dialtoneAudio.context().state');
+  if (state !== 'running') await page.getByTestId('enable-audio').click();
 }

@@ -5,32 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import WebSocket from 'ws';
-import type { ClientMessage } from '../../src/shared/protocol';
-import { openApp, type OpenApp } from './app';
+import { openApp, openEngineSocket, spokenLane, type EngineSocket, type OpenApp, until } from './app';
 
 let app: OpenApp;
 let page: Page;
 let laneId: string;
 /** A second engine client, to configure the lane and count finished turns. */
-let ws: WebSocket;
+let ws: EngineSocket;
 const finished: string[] = [];
-
-function send(msg: ClientMessage): void {
-  ws.send(JSON.stringify(msg));
-}
-
-async function until(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** Types a message on the app page and waits for its turn's timeline. */
 async function say(text: string): Promise<void> {
@@ -38,7 +20,7 @@ async function say(text: string): Promise<void> {
   const input = page.getByTestId('message-input');
   await input.fill(text);
   await input.press('Enter');
-  await until(() => finished.length > before, `the turn "${text}"`);
+  await until(() => finished.length > before, `the turn "${text}"`, 30_000);
 }
 
 const laneOn = (on: Page): Locator => on.locator(`[data-testid="overlay-lane"][data-lane-id="${laneId}"]`);
@@ -51,20 +33,11 @@ beforeAll(async () => {
   await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor();
   await page.getByTestId('overlay-lane').first().waitFor();
   laneId = (await page.getByTestId('overlay-lane').first().getAttribute('data-lane-id'))!;
-  const engine = app.engine!;
-  ws = new WebSocket(`${engine.wsUrl}?token=${encodeURIComponent(engine.token)}`, { origin: engine.httpUrl });
-  ws.on('message', (data, binary) => {
-    if (binary) return;
-    const event = JSON.parse(String(data)) as { type: string; laneId?: string; turnId?: string };
-    if (event.type === 'turn.metrics' && event.laneId === laneId) finished.push(event.turnId!);
+  ws = await openEngineSocket(app, (event) => {
+    if (event.type === 'turn.metrics' && event.laneId === laneId) finished.push(event.turnId);
   });
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   // Short spoken replies: each turn has a gap, so the history has a p50 and p90 to show.
-  send({ type: 'lane.configure', laneId, spec: 'sim:tps=2000,ttft=50,max=8' });
-  send({ type: 'lane.speech', laneId, tts: 'espeak:voice=en-us', stt: 'typed' });
-  await until(async () => ((await laneOn(page).textContent()) ?? '').includes('tps=2000'), 'lane configured');
-  const state = await page.evaluate('window.__dialtoneAudio.context().state');
-  if (state !== 'running') await page.getByTestId('enable-audio').click();
+  await spokenLane(page, ws, laneId, 'sim:tps=2000,ttft=50,max=8', 'tps=2000');
 }, 120_000);
 
 afterAll(async () => {

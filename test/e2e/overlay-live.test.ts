@@ -8,34 +8,16 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import WebSocket from 'ws';
 import type { TurnTimeline } from '../../src/shared/metrics';
-import type { ClientMessage } from '../../src/shared/protocol';
 import { gapAt } from '../../src/shared/what-if';
-import { openApp, type OpenApp } from './app';
+import { openApp, openEngineSocket, spokenLane, type EngineSocket, type OpenApp, until } from './app';
 
 let app: OpenApp;
 let page: Page;
 let laneId: string;
 /** A second engine client (like a script), to configure lanes and watch timelines. */
-let ws: WebSocket;
+let ws: EngineSocket;
 const timelines: { laneId: string; turnId: string; timeline: TurnTimeline }[] = [];
-
-function send(msg: ClientMessage): void {
-  ws.send(JSON.stringify(msg));
-}
-
-async function until(
-  check: () => Promise<boolean> | boolean,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function say(text: string): Promise<void> {
   const input = page.getByTestId('message-input');
@@ -113,23 +95,11 @@ beforeAll(async () => {
   await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor();
   await page.getByTestId('overlay-lane').first().waitFor();
   laneId = (await page.getByTestId('overlay-lane').first().getAttribute('data-lane-id'))!;
-  const engine = app.engine!;
-  ws = new WebSocket(`${engine.wsUrl}?token=${encodeURIComponent(engine.token)}`, { origin: engine.httpUrl });
-  ws.on('message', (data, binary) => {
-    if (binary) return;
-    const event = JSON.parse(String(data)) as { type: string } & Record<string, unknown>;
+  ws = await openEngineSocket(app, (event) => {
     if (event.type === 'turn.metrics') timelines.push(event as never);
   });
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   // A known, slowish backend so the live waterfall has time to be seen; espeak speaks the reply.
-  send({ type: 'lane.configure', laneId, spec: 'sim:tps=80,ttft=400' });
-  send({ type: 'lane.speech', laneId, tts: 'espeak:voice=en-us', stt: 'typed' });
-  await until(
-    async () => ((await page.getByTestId('overlay-lane').first().textContent()) ?? '').includes('tps=80'),
-    'lane configured',
-  );
-  const state = await page.evaluate('window.__dialtoneAudio.context().state');
-  if (state !== 'running') await page.getByTestId('enable-audio').click();
+  await spokenLane(page, ws, laneId, 'sim:tps=80,ttft=400', 'tps=80');
 }, 120_000);
 
 afterAll(async () => {
@@ -275,8 +245,8 @@ describe('latency overlay', () => {
   }, 90_000);
 
   it('frame time while a lane streams 20,000 tok/s', async () => {
-    send({ type: 'lane.speech', laneId, tts: 'none' });
-    send({ type: 'lane.configure', laneId, spec: 'sim:tps=20000,ttft=0,tokens=40000' });
+    ws.send({ type: 'lane.speech', laneId, tts: 'none' });
+    ws.send({ type: 'lane.configure', laneId, spec: 'sim:tps=20000,ttft=0,tokens=40000' });
     await until(
       async () =>
         ((await page.getByTestId('overlay-lane').first().textContent()) ?? '').includes('tps=20000'),

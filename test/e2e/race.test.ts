@@ -5,31 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import WebSocket from 'ws';
-import type { ClientMessage, EngineEvent } from '../../src/shared/protocol';
-import { openApp, type OpenApp } from './app';
+import type { EngineEvent } from '../../src/shared/protocol';
+import { openApp, openEngineSocket, type EngineSocket, type OpenApp, until } from './app';
 
 let app: OpenApp;
 let page: Page;
 /** A second engine client (like a script): starts the text race and watches events. */
-let ws: WebSocket;
+let ws: EngineSocket;
 const events: EngineEvent[] = [];
-
-function send(msg: ClientMessage): void {
-  ws.send(JSON.stringify(msg));
-}
-
-async function until(
-  check: () => Promise<boolean> | boolean,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 function ofType<T extends EngineEvent['type']>(type: T): Extract<EngineEvent, { type: T }>[] {
   return events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
@@ -39,12 +22,7 @@ beforeAll(async () => {
   app = await openApp();
   page = app.page;
   await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor();
-  const engine = app.engine!;
-  ws = new WebSocket(`${engine.wsUrl}?token=${encodeURIComponent(engine.token)}`, { origin: engine.httpUrl });
-  ws.on('message', (data, binary) => {
-    if (!binary) events.push(JSON.parse(String(data)) as EngineEvent);
-  });
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  ws = await openEngineSocket(app, (event) => events.push(event));
   // The scenario select is filled from `scenario.list`, asked for on connect.
   await page.locator('[data-testid="race-scenario"] option[value="support"]').waitFor({ state: 'attached' });
 }, 60_000);
@@ -92,7 +70,7 @@ describe('race', () => {
 
   it('shows both lanes progress and finish, the fast lane first', async () => {
     const before = ofType('scenario.finished').length;
-    send({
+    ws.send({
       type: 'scenario.start',
       scenario: 'goodbye',
       lanes: [
