@@ -32,6 +32,13 @@ export class TestClient {
     });
   }
 
+  /** A client of a running engine (its own token and address), once the engine has said hello. */
+  static async connect(engine: { wsUrl: string; token: string }): Promise<TestClient> {
+    const client = await TestClient.open(`${engine.wsUrl}?token=${engine.token}`);
+    await client.waitFor('hello');
+    return client;
+  }
+
   send(msg: ClientMessage | Record<string, unknown>): void {
     this.ws.send(JSON.stringify(msg));
   }

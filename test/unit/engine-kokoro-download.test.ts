@@ -52,8 +52,7 @@ beforeAll(async () => {
   const address = mirror.address();
   mirrorUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   engine = await startEngine({ env: { DIALTONE_DATA_DIR: dataDir, DIALTONE_MODEL_MIRROR: mirrorUrl } });
-  client = await TestClient.open(`${engine.wsUrl}?token=${engine.token}`);
-  await client.waitFor('hello');
+  client = await TestClient.connect(engine);
 });
 
 afterAll(async () => {

@@ -7,8 +7,7 @@ let client: TestClient;
 
 beforeAll(async () => {
   engine = await startEngine({ env: {} });
-  client = await TestClient.open(`${engine.wsUrl}?token=${engine.token}`);
-  await client.waitFor('hello');
+  client = await TestClient.connect(engine);
 });
 afterAll(async () => {
   client.close();

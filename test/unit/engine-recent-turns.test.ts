@@ -24,9 +24,8 @@ afterAll(async () => {
 });
 
 async function connect(): Promise<TestClient> {
-  const c = await TestClient.open(`${engine.wsUrl}?token=${engine.token}`);
+  const c = await TestClient.connect(engine);
   opened.push(c);
-  await c.waitFor('hello');
   return c;
 }
 

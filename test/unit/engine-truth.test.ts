@@ -22,8 +22,7 @@ let client: TestClient;
 
 beforeAll(async () => {
   engine = await startEngine({ env: {}, speech: speech.factories });
-  client = await TestClient.open(`${engine.wsUrl}?token=${engine.token}`);
-  await client.waitFor('hello');
+  client = await TestClient.connect(engine);
   // Plays every turn: reports it audible PLAYOUT_MS after its first frame, and ended at once.
   const reported = new Set<string>();
   client.ws.on('message', (data, isBinary) => {

@@ -28,11 +28,10 @@ const audioOut: AudioFrame[] = [];
 
 beforeAll(async () => {
   engine = await startEngine({ env: {}, speech: speech.factories });
-  client = await TestClient.open(`${engine.wsUrl}?token=${engine.token}`);
+  client = await TestClient.connect(engine);
   client.ws.on('message', (data, isBinary) => {
     if (isBinary) audioOut.push(decodeAudioFrame(data as Buffer));
   });
-  await client.waitFor('hello');
 });
 afterAll(async () => {
   client.close();

@@ -154,8 +154,7 @@ describe('replay lanes in the engine', () => {
 
   beforeAll(async () => {
     engine = await startEngine({ env: {} });
-    client = await TestClient.open(`${engine.wsUrl}?token=${engine.token}`);
-    await client.waitFor('hello');
+    client = await TestClient.connect(engine);
   });
   afterAll(async () => {
     client.close();
