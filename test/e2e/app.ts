@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
 import type { ClientMessage, EngineEvent } from '../../src/shared/protocol';
 import { startEngine, type RunningEngine } from '../../src/main/engine';
+import { systemClock } from '../../src/main/engine/clock';
 import { ensureWebBuild, REPO_ROOT } from '../../src/main/cli/web-build';
 import { launchBrowser } from '../../src/main/cli/browser';
 
@@ -149,4 +150,23 @@ export async function spokenLane(
   await until(async () => ((await lane.textContent()) ?? '').includes(shown), 'lane configured');
   const state = await page.evaluate('window.__dialtoneAudio.context().state');
   if (state !== 'running') await page.getByTestId('enable-audio').click();
+}
+
+/** Waits until the page is connected to its engine and shows its first lane. */
+export async function appReady(page: Page): Promise<void> {
+  await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor();
+  await page.getByTestId('lane').first().waitFor();
+}
+
+/**
+ * Every message the page sends, as the in-process engine (web mode) receives it, with the engine-clock
+ * time of receipt; the engine then handles it as usual.
+ */
+export function tapClientMessages(app: OpenApp, onMessage: (msg: ClientMessage, atMs: number) => void): void {
+  const engine = app.engine!.engine;
+  const handle = engine.handle.bind(engine);
+  engine.handle = (client, msg) => {
+    onMessage(msg, systemClock.now());
+    handle(client, msg);
+  };
 }

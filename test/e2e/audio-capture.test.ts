@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import type { AudioFrame } from '../../src/shared/audio-frames';
 import { systemClock } from '../../src/main/engine/clock';
 import { REPO_ROOT } from '../../src/main/cli/web-build';
-import { openApp, type OpenApp } from './app';
+import { appReady, type OpenApp, openApp } from './app';
 import { ncc, noisePartials, PERIOD_S, render, writeWav } from './audio-signal';
 import { fakeMicArgs } from '../../src/main/cli/browser';
 
@@ -36,8 +36,7 @@ beforeAll(async () => {
     browserArgs: fakeMicArgs(wav),
   });
   page = app.page;
-  await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor();
-  await page.getByTestId('lane').first().waitFor();
+  await appReady(page);
   app.engine!.engine.onAudioIn((frame) => received.push({ frame, atMs: systemClock.now() }));
 }, 90_000);
 

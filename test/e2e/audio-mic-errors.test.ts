@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../src/main/cli/web-build';
-import { openApp, type OpenApp } from './app';
+import { appReady, type OpenApp, openApp } from './app';
 
 let app: OpenApp;
 let page: Page;
@@ -36,8 +36,7 @@ beforeAll(async () => {
     initScript: WRAP_GET_USER_MEDIA,
   });
   page = app.page;
-  await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor();
-  await page.getByTestId('lane').first().waitFor();
+  await appReady(page);
 }, 90_000);
 
 afterAll(async () => {

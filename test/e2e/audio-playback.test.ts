@@ -10,7 +10,7 @@ import { TTS_AUDIO, type AudioFrame } from '../../src/shared/audio-frames';
 import type { ClientMessage } from '../../src/shared/protocol';
 import { systemClock } from '../../src/main/engine/clock';
 import type { Engine } from '../../src/main/engine/engine';
-import { openApp, type OpenApp } from './app';
+import { appReady, type OpenApp, openApp, tapClientMessages } from './app';
 
 const RATE = 24_000;
 const FRAME = 480; // 20 ms
@@ -79,13 +79,8 @@ beforeAll(async () => {
   app = await openApp();
   page = app.page;
   engine = app.engine!.engine;
-  const handle = engine.handle.bind(engine);
-  engine.handle = (client, msg) => {
-    fromClient.push({ msg, atMs: systemClock.now() });
-    handle(client, msg);
-  };
-  await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor();
-  await page.getByTestId('lane').first().waitFor();
+  tapClientMessages(app, (msg, atMs) => fromClient.push({ msg, atMs }));
+  await appReady(page);
   laneId = (await page.getByTestId('lane').first().getAttribute('data-lane-id'))!;
 }, 90_000);
 

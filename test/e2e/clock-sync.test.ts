@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT } from '../../src/main/cli/web-build';
-import { systemClock } from '../../src/main/engine/clock';
 import type { ClientMessage } from '../../src/shared/protocol';
-import { openApp, type OpenApp } from './app';
+import { appReady, type OpenApp, openApp, tapClientMessages } from './app';
 import { fakeMicArgs } from '../../src/main/cli/browser';
 
 let app: OpenApp;
@@ -22,14 +21,10 @@ beforeAll(async () => {
     browserArgs: fakeMicArgs(wav),
   });
   page = app.page;
-  const engine = app.engine!.engine;
-  const handle = engine.handle.bind(engine);
-  engine.handle = (client, msg) => {
-    if (msg.type === 'mic.ptt') presses.push({ msg, receivedMs: systemClock.now() });
-    handle(client, msg);
-  };
-  await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor();
-  await page.getByTestId('lane').first().waitFor();
+  tapClientMessages(app, (msg, receivedMs) => {
+    if (msg.type === 'mic.ptt') presses.push({ msg, receivedMs });
+  });
+  await appReady(page);
 }, 90_000);
 
 afterAll(async () => {

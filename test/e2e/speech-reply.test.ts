@@ -7,8 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ClientMessage, EngineEvent } from '../../src/shared/protocol';
-import { systemClock } from '../../src/main/engine/clock';
-import { openApp, type OpenApp } from './app';
+import { appReady, type OpenApp, openApp, tapClientMessages } from './app';
 
 let app: OpenApp;
 let page: Page;
@@ -29,15 +28,9 @@ function sent<T extends ClientMessage['type']>(type: T): Extract<ClientMessage, 
 beforeAll(async () => {
   app = await openApp();
   page = app.page;
-  const engine = app.engine!.engine;
-  const handle = engine.handle.bind(engine);
-  engine.handle = (client, msg) => {
-    fromClient.push({ msg, atMs: systemClock.now() });
-    handle(client, msg);
-  };
-  engine.connect({ send: (e) => events.push(e), sendBinary: () => {} });
-  await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor();
-  await page.getByTestId('lane').first().waitFor();
+  tapClientMessages(app, (msg, atMs) => fromClient.push({ msg, atMs }));
+  app.engine!.engine.connect({ send: (e) => events.push(e), sendBinary: () => {} });
+  await appReady(page);
   laneId = (await page.getByTestId('lane').first().getAttribute('data-lane-id'))!;
   if ((await page.evaluate('window.__dialtoneAudio.context().state')) !== 'running') {
     await page.getByTestId('enable-audio').click();

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../src/main/cli/web-build';
-import { openApp, type OpenApp } from './app';
+import { appReady, type OpenApp, openApp } from './app';
 
 let app: OpenApp;
 let page: Page;
@@ -67,8 +67,7 @@ async function expectSpec(spec: string): Promise<void> {
 beforeAll(async () => {
   app = await openApp();
   page = app.page;
-  await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor();
-  await page.getByTestId('lane').first().waitFor();
+  await appReady(page);
   await expectSpec('sim:tps=2000,ttft=150');
 }, 90_000);
 
