@@ -1,7 +1,7 @@
 /** One lane in the overlay: the live waterfall and gap, the token-rate sparkline and the history. */
 import { useEffect, useRef } from 'react';
 import { useStore } from 'zustand';
-import { drawHistory, prepare } from './draw';
+import { drawHistory, prepare, type Ctx } from './draw';
 import { historyBar } from './models';
 import { useOverlay } from './overlay-services';
 import type { HistoryEntry } from './overlay-store';
@@ -14,6 +14,12 @@ export const HISTORY_SIZE = { w: 620, h: 330 };
 /** Turns the history chart shows: as many as the engine keeps for a page that connects later. */
 export const HISTORY_TURNS = RECENT_TURNS;
 const NO_TURNS: HistoryEntry[] = [];
+
+/** A lane's last turns as the history chart, HISTORY_SIZE at the context's origin (page and PNG). */
+export function drawLaneHistory(ctx: Ctx, turns: readonly HistoryEntry[]): void {
+  const bars = turns.slice(-HISTORY_TURNS).map((t) => historyBar(t.timeline));
+  drawHistory(ctx, HISTORY_SIZE.w, HISTORY_SIZE.h, bars, HISTORY_TURNS);
+}
 
 /** p50 and p90 of a lane's spoken gaps, ms. */
 export function gapStats(turns: readonly HistoryEntry[]): { p50: number | null; p90: number | null } {
@@ -60,15 +66,7 @@ export function OverlayLane({ laneId }: { laneId: string }) {
     const canvas = history.current;
     if (!canvas) return;
     const ctx = prepare(canvas, HISTORY_SIZE.w, HISTORY_SIZE.h);
-    if (ctx) {
-      drawHistory(
-        ctx,
-        HISTORY_SIZE.w,
-        HISTORY_SIZE.h,
-        turns.slice(-HISTORY_TURNS).map((t) => historyBar(t.timeline)),
-        HISTORY_TURNS,
-      );
-    }
+    if (ctx) drawLaneHistory(ctx, turns);
   }, [turns]);
 
   const { p50, p90 } = gapStats(turns);

@@ -1,8 +1,7 @@
 /** The overlay as one PNG: each lane's waterfall, history and figures drawn onto a single canvas. */
-import { drawHistory, FONT } from './draw';
-import { historyBar } from './models';
+import { FONT } from './draw';
 import type { OverlayServices } from './overlay-services';
-import { gapStats, HISTORY_SIZE, HISTORY_TURNS } from './OverlayLane';
+import { drawLaneHistory, gapStats, HISTORY_SIZE } from './OverlayLane';
 import { WATERFALL_SIZE } from './painter';
 import { rooflineFigures } from './Roofline';
 import { formatMs, REFERENCES, SEGMENTS } from './segments';
@@ -57,13 +56,7 @@ export function overlayCanvas(overlay: OverlayServices): HTMLCanvasElement {
     ctx.restore();
     ctx.save();
     ctx.translate(PAD * 2 + WATERFALL_SIZE.w, y0 + 48);
-    drawHistory(
-      ctx,
-      HISTORY_SIZE.w,
-      HISTORY_SIZE.h,
-      turns.slice(-HISTORY_TURNS).map((t) => historyBar(t.timeline)),
-      HISTORY_TURNS,
-    );
+    drawLaneHistory(ctx, turns);
     ctx.restore();
   });
   ctx.font = `16px ${FONT}`;
