@@ -2,6 +2,7 @@
  * Lane specs: `<provider>[:key=value,...]`, shared by the UI, the CLI and scenario files.
  * See "Lane specs" in DESIGN.md. Parsing is strict: an unknown provider or key is an error that names it.
  */
+import { redact } from './redact';
 
 /** Knobs of the simulated backend. Times in ms, rates in tokens per second. */
 export interface SimKnobs {
@@ -78,8 +79,15 @@ export class LaneSpecError extends Error {
   override name = 'LaneSpecError';
 }
 
+/**
+ * A spec that cannot be used. Its message quotes the spec, so it is redacted here, once: `key=…`
+ * values and URL credentials never reach the UI, stderr or a log through a spec error.
+ */
 export const DEFAULT_SIM_KNOBS: SimKnobs = {
   tps: 2000,
+  constructor(message: string) {
+    super(redact(message));
+  }
   ttftMs: 150,
   reasoningTokens: 0,
   jitter: 0,
@@ -247,12 +255,20 @@ export function checkUrl(spec: string, url: string): string {
   return url.replace(/\/+$/, '');
 }
 
-/** The spec as text again, with any key replaced by "***" so it can be shown and logged. */
+/** The spec as text again, every secret masked (`key=***`), so it can be shown and logged. */
 export function formatLaneSpec(spec: LaneSpec): string {
   const parts: string[] = [];
   if (spec.provider === 'replay') {
     parts.push(`file=${spec.file}`);
   } else if (spec.provider === 'sim') {
+  // fetch refuses such a URL anyway, and the spec text is shown to every client: refuse it outright,
+  // without quoting it.
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new LaneSpecError(
+      'url= must not carry a user name or password: give the key as key=… or in the ' +
+        "provider's environment variable (e.g. OPENAI_COMPATIBLE_API_KEY)",
+    );
+  }
     const k = spec.knobs;
     parts.push(`tps=${k.tps}`, `ttft=${k.ttftMs}`);
     if (k.reasoningTokens) parts.push(`reasoning=${k.reasoningTokens}`);
@@ -271,7 +287,8 @@ export function formatLaneSpec(spec: LaneSpec): string {
     if (spec.temperature !== undefined) parts.push(`temperature=${spec.temperature}`);
     if (spec.record !== undefined) parts.push(`record=${spec.record}`);
   }
-  return parts.length ? `${spec.provider}:${parts.join(',')}` : spec.provider;
+  // A URL may still carry a secret of its own (`?key=…`): the text goes through the redaction path.
+  return redact(parts.length ? `${spec.provider}:${parts.join(',')}` : spec.provider);
 }
 
 function formatFault(f: SimFault): string {

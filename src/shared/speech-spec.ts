@@ -5,6 +5,7 @@
  * An unknown provider or key is an error that names it.
  */
 import { checkUrl, LaneSpecError, num, parsePairs } from './lane-spec';
+import { redact } from './redact';
 
 export interface SpeechSpec {
   provider: string;
@@ -99,5 +100,5 @@ export function formatSpeechSpec(spec: SpeechSpec): string {
   if (spec.rate !== undefined) parts.push(`rate=${spec.rate}`);
   if (spec.speed !== undefined) parts.push(`speed=${spec.speed}`);
   if (spec.key) parts.push('key=***');
-  return parts.length ? `${spec.provider}:${parts.join(',')}` : spec.provider;
+  return redact(parts.length ? `${spec.provider}:${parts.join(',')}` : spec.provider);
 }

@@ -94,7 +94,11 @@ function jsonError(status: number, message: string, headers: Record<string, stri
 }
 
 function provider(spec: string, opts: { env?: Record<string, string>; stallTimeoutMs?: number } = {}) {
-  return createLlmProvider(parseLaneSpec(spec.replace('$URL', base)), { clock: systemClock, ...opts });
+  return createLlmProvider(parseLaneSpec(spec.replace('$URL', base)), {
+    clock: systemClock,
+    ...opts,
+    env: opts.env ?? {},
+  });
 }
 
 async function run(

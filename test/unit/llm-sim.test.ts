@@ -34,6 +34,7 @@ function provider(spec: string, stallTimeoutMs?: number) {
   return createLlmProvider(parseLaneSpec(spec), {
     clock: systemClock,
     simBaseUrl: sim.url,
+    env: {},
     ...(stallTimeoutMs !== undefined ? { stallTimeoutMs } : {}),
   });
 }

@@ -1,8 +1,9 @@
 /**
  * Bad recordings are refused with one line that names the file — corrupt, foreign, another version,
- * damaged, missing, unwritable — and a replay that runs out of turns fails that turn only.
+ * damaged, missing, unwritable — and a replay that runs out of turns fails that turn only. A foreign
+ * file is never quoted, and never overwritten by `record=`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,7 +66,7 @@ function fileWith(name: string, text: string): string {
 
 function refusal(spec: string): string {
   try {
-    createLlmProvider(parseLaneSpec(spec), { clock: systemClock });
+    createLlmProvider(parseLaneSpec(spec), { clock: systemClock, env: {} });
   } catch (err) {
     expect(err).toBeInstanceOf(LaneSpecError);
     return (err as Error).message;
@@ -84,7 +85,21 @@ describe('opening a recording', () => {
   it('refuses a foreign JSON file', () => {
     const path = fileWith('package.json', '{"name": "not-a-recording", "version": "1.0.0"}');
     expect(refusal(`replay:file=${path}`)).toBe(
-      `${path} is not a Dialtone recording (no "format": "${RECORDING_FORMAT}")`,
+      `${path} is not a Dialtone recording (JSON without the recording format field)`,
+    );
+  });
+
+  // Bug pinned: `replay:file=/etc/passwd` printed the file's first bytes (the JSON parser's message
+  // quotes the text it choked on) in the lane error, to every client.
+  it('says what a foreign file is not, never what it holds', () => {
+    const secret = 'root:x:0:0:secret-line-of-a-foreign-file';
+    const path = fileWith('passwd', `${secret}\nbin:x:1:1\n`);
+    const message = refusal(`replay:file=${path}`);
+    expect(message).toBe(`${path} is not a Dialtone recording (not JSON)`);
+    expect(message).not.toContain('root');
+    const truncated = fileWith('truncated.json', JSON.stringify(recording()).slice(0, 120));
+    expect(refusal(`replay:file=${truncated}`)).toBe(
+      `recording ${truncated} is not valid JSON (corrupt or truncated?)`,
     );
   });
 
@@ -122,9 +137,34 @@ describe('opening a recording', () => {
     );
   });
 
+  // Bug pinned: `record=` wrote over any file, so a typo (record=notes.txt) destroyed it.
+  it('refuses to record over a file that is not a recording; an earlier recording is overwritten', () => {
+    const notes = fileWith('notes.txt', 'my notes, not a recording\n');
+    expect(refusal(`sim:url=http://127.0.0.1:9/v1,record=${notes}`)).toBe(
+      `record=${notes} would overwrite a file that is not a Dialtone recording: choose a new file name`,
+    );
+    expect(readFileSync(notes, 'utf8')).toBe('my notes, not a recording\n');
+    const foreignJson = fileWith('data.json', '{"name": "not-a-recording"}');
+    expect(refusal(`sim:url=http://127.0.0.1:9/v1,record=${foreignJson}`)).toMatch(
+      /not a Dialtone recording/,
+    );
+
+    const earlier = fileWith('earlier.json', JSON.stringify(recording(), null, 2));
+    createLlmProvider(parseLaneSpec(`sim:url=http://127.0.0.1:9/v1,record=${earlier}`), {
+      clock: systemClock,
+      env: {},
+    });
+    const rewritten = JSON.parse(readFileSync(earlier, 'utf8')) as Recording;
+    expect(rewritten.turns).toEqual([]);
+    expect(rewritten.spec).toBe('sim:tps=2000,ttft=150,url=http://127.0.0.1:9/v1');
+  });
+
   it('labels a replay as a replay and keeps the recorded model', () => {
     const path = fileWith('ok.json', JSON.stringify(recording()));
-    const provider = createLlmProvider(parseLaneSpec(`replay:file=${path}`), { clock: systemClock });
+    const provider = createLlmProvider(parseLaneSpec(`replay:file=${path}`), {
+      clock: systemClock,
+      env: {},
+    });
     expect(provider.id).toBe('replay');
     expect(provider.label).toBe('Replay of Cerebras · llama3.1-8b');
     expect(provider.model).toBe('llama3.1-8b');

@@ -29,6 +29,7 @@ const recorded: Run[] = [];
 function create(spec: string, simBaseUrl?: string): LlmProvider {
   return createLlmProvider(parseLaneSpec(spec), {
     clock: systemClock,
+    env: {},
     ...(simBaseUrl !== undefined ? { simBaseUrl } : {}),
   });
 }

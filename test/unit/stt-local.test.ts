@@ -125,10 +125,10 @@ describe('local STT without the model', () => {
   });
 
   it('an unknown model is a spec error naming the known ones', () => {
-    expect(() => createStt(parseSttSpec('local:model=whisper-huge'), { clock: systemClock })).toThrow(
+    expect(() => createStt(parseSttSpec('local:model=whisper-huge'), { clock: systemClock, env: {} })).toThrow(
       LaneSpecError,
     );
-    expect(() => createStt(parseSttSpec('local:model=whisper-huge'), { clock: systemClock })).toThrow(
+    expect(() => createStt(parseSttSpec('local:model=whisper-huge'), { clock: systemClock, env: {} })).toThrow(
       'unknown model "whisper-huge" (known: whisper-tiny.en)',
     );
   });

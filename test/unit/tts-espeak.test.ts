@@ -28,7 +28,7 @@ function crossingsPerSecond(pcm: Int16Array, sampleRate: number): number {
 }
 
 const espeak = (voice?: string): Tts =>
-  createTts({ provider: 'espeak', ...(voice ? { voice } : {}) }, { clock: systemClock });
+  createTts({ provider: 'espeak', ...(voice ? { voice } : {}) }, { clock: systemClock, env: {} });
 
 const SENTENCE = 'The quick brown fox jumps over the lazy dog near the river bank.';
 

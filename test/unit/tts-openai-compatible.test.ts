@@ -197,6 +197,7 @@ describe('OpenAI-compatible TTS client', () => {
   it('a server that goes quiet mid-stream fails as stalled, after the stall timeout', async () => {
     const t = createTts(parseTtsSpec(`openai-compatible:url=${url}`), {
       clock: systemClock,
+      env: {},
       stallTimeoutMs: 300,
     });
     let got = 0;
@@ -216,6 +217,7 @@ describe('OpenAI-compatible TTS client', () => {
   it('says when the server is not there', async () => {
     const dead = createTts(parseTtsSpec('openai-compatible:url=http://127.0.0.1:9/v1'), {
       clock: systemClock,
+      env: {},
     });
     const err = await dead.synthesizeAll('Hello.').catch((e: unknown) => e);
     expect((err as TtsError).code).toBe('network');

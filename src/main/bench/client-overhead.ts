@@ -67,7 +67,7 @@ export async function benchClientOverhead(
   try {
     const provider = createLlmProvider(
       { provider: 'sim', knobs: { tps, ttftMs: 0, reasoningTokens: 0, jitter: 0, seed: 7 }, url: sim.url },
-      { clock: systemClock },
+      { clock: systemClock, env: {} },
     );
     const plain = new OpenAI({
       apiKey: 'unused',

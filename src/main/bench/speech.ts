@@ -42,7 +42,7 @@ export async function benchSpeech(
   opts: { runs?: number; chunkerRuns?: number } = {},
 ): Promise<SpeechBenchResult> {
   const runs = opts.runs ?? 20;
-  const tts = createTts({ provider: 'espeak', voice: 'en-us' }, { clock: systemClock });
+  const tts = createTts({ provider: 'espeak', voice: 'en-us' }, { clock: systemClock, env: {} });
   const loadStart = systemClock.now();
   await tts.warm();
   const loadMs = systemClock.now() - loadStart;

@@ -18,7 +18,11 @@ export async function chatCommand(argv: string[]): Promise<void> {
   try {
     const spec = parseLaneSpec(String(values.lane ?? 'fast'));
     if (spec.provider === 'sim' && spec.url === undefined) sim = await startSimServer();
-    const provider = createLlmProvider(spec, { clock: systemClock, simBaseUrl: sim?.url });
+    const provider = createLlmProvider(spec, {
+      clock: systemClock,
+      simBaseUrl: sim?.url,
+      env: process.env,
+    });
     const abort = new AbortController();
     process.once('SIGINT', () => abort.abort());
     const result = await provider.stream({

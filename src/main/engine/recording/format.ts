@@ -75,6 +75,15 @@ export const Recording = z.object({
 });
 export type Recording = z.infer<typeof Recording>;
 
+/**
+ * Whether a file's first bytes are those of a Dialtone recording (the writer puts `format` first;
+ * pretty-printing keeps it first). Enough to tell our own file from a foreign one without reading all
+ * of a long recording.
+ */
+export function startsLikeRecording(head: string): boolean {
+  return /^\s*\{\s*"format"\s*:\s*"dialtone\.rec/.test(head);
+}
+
 /** A recording that cannot be read or written; the message names the file and is one line. */
 export class RecordingError extends Error {
   override name = 'RecordingError';

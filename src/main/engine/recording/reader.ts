@@ -3,7 +3,13 @@
  * problem: missing, unreadable, not JSON, not a Dialtone recording, another version, damaged.
  */
 import { readFileSync } from 'node:fs';
-import { RECORDING_FORMAT, RECORDING_VERSION, Recording, RecordingError } from './format';
+import {
+  RECORDING_FORMAT,
+  RECORDING_VERSION,
+  Recording,
+  RecordingError,
+  startsLikeRecording,
+} from './format';
 
 export function readRecording(file: string): Recording {
   let text: string;
@@ -20,15 +26,19 @@ export function readRecording(file: string): Recording {
 
 /** Parses the text of a recording; `file` only names it in errors. */
 export function parseRecording(text: string, file: string): Recording {
+  // Errors say what the file is not, never what it holds: the parser's message quotes the content,
+  // and `replay:file=/etc/passwd` must not print the first bytes of that file.
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (err) {
-    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new RecordingError(`recording ${file} is not valid JSON (corrupt or truncated?): ${why}`);
+  } catch {
+    if (startsLikeRecording(text)) {
+      throw new RecordingError(`recording ${file} is not valid JSON (corrupt or truncated?)`);
+    }
+    throw new RecordingError(`${file} is not a Dialtone recording (not JSON)`);
   }
   if (typeof raw !== 'object' || raw === null || (raw as { format?: unknown }).format !== RECORDING_FORMAT) {
-    throw new RecordingError(`${file} is not a Dialtone recording (no "format": "${RECORDING_FORMAT}")`);
+    throw new RecordingError(`${file} is not a Dialtone recording (JSON without the recording format field)`);
   }
   const version = (raw as { version?: unknown }).version;
   if (version !== RECORDING_VERSION) {

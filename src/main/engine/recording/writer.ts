@@ -2,8 +2,8 @@
  * RunRecorder: collects a lane's turns and rewrites the whole file after each one (to a temporary
  * file, then renamed), so a run cut short by a crash or a closed laptop keeps every finished turn.
  */
-import { renameSync, writeFileSync } from 'node:fs';
-import { RECORDING_FORMAT, RECORDING_VERSION, RecordingError } from './format';
+import { closeSync, openSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { RECORDING_FORMAT, RECORDING_VERSION, RecordingError, startsLikeRecording } from './format';
 import type { RecordedTurn, Recording } from './format';
 
 export interface RecordingHeader {
@@ -28,6 +28,7 @@ export class RunRecorder {
       spec: header.spec,
       turns: [],
     };
+    refuseForeignFile(file);
     this.write();
   }
 
@@ -51,5 +52,43 @@ export class RunRecorder {
       const code = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
       throw new RecordingError(`cannot write recording ${this.file} (${code})`);
     }
+  }
+}
+
+/** Bytes read to tell an existing recording from any other file. */
+const HEAD_BYTES = 256;
+
+/**
+ * `record=` overwrites an earlier recording (running the same command again records afresh) but no
+ * other file: a typo in the path must not destroy someone's data. Says what the file is not, never
+ * what it holds.
+ */
+function refuseForeignFile(file: string): void {
+  let isFile: boolean;
+  try {
+    isFile = statSync(file).isFile();
+  } catch {
+    return; // nothing there (or not reachable): writing says what is wrong
+  }
+  if (!isFile)
+    throw new RecordingError(`cannot write recording ${file}: it is a folder or device, not a file`);
+  let head = '';
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(HEAD_BYTES);
+      head = buf.subarray(0, readSync(fd, buf, 0, HEAD_BYTES, 0)).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new RecordingError(`cannot write recording ${file}: it exists and cannot be read (${code})`);
+  }
+  // An empty file (a fresh `mktemp`) holds nothing to lose.
+  if (head.trim() !== '' && !startsLikeRecording(head)) {
+    throw new RecordingError(
+      `record=${file} would overwrite a file that is not a Dialtone recording: choose a new file name`,
+    );
   }
 }

@@ -9,6 +9,8 @@ import { RecordingError } from '../../recording/format';
 import { readRecording } from '../../recording/reader';
 import { RecordingProvider } from '../../recording/recording-provider';
 import { RunRecorder } from '../../recording/writer';
+import { redact } from '../../../../shared/redact';
+import type { ProviderEnv } from '../keys';
 import { encodeSimControl, SIM_CONTROL_HEADER } from '../../sim/control';
 import type { SimControl } from '../../sim/control';
 import { OpenAiCompatibleProvider } from './openai-compatible';
@@ -25,8 +27,11 @@ export interface LlmProviderDeps {
   clock: Clock;
   /** The embedded simulated backend (…/v1); a `sim:url=…` spec overrides it. */
   simBaseUrl?: string;
-  /** Where keys come from (process.env in the app). */
-  env?: Record<string, string | undefined>;
+  /**
+   * Where keys come from: process.env in the app and every CLI command, a plain object in tests.
+   * Required, so no caller can silently build a keyless provider (see ../keys.ts).
+   */
+  env: ProviderEnv;
   /** No bytes for this long → the turn fails as `stalled`, ms. Default 20,000. */
   stallTimeoutMs?: number;
 }
@@ -58,16 +63,16 @@ function openReplay(spec: ReplayLaneSpec, clock: Clock): LlmProvider {
   }
 }
 
-/** The spec as stored in a recording: `key=***`, and no password inside a URL either. */
+/** The spec as stored in a recording: through the one redaction path, like every message out. */
 function maskedSpec(spec: Exclude<LaneSpec, ReplayLaneSpec>): string {
-  return formatLaneSpec(spec).replace(/\/\/[^/@,]*@/g, '//***@');
+  return redact(formatLaneSpec(spec));
 }
 
 function createStreamingProvider(
   spec: Exclude<LaneSpec, ReplayLaneSpec>,
   deps: LlmProviderDeps,
 ): LlmProvider {
-  const env = deps.env ?? {};
+  const env = deps.env;
   const stallTimeoutMs = deps.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   const preset = LLM_PRESETS[spec.provider];
 

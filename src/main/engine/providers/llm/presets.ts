@@ -5,6 +5,7 @@
 import type { LaneSpec, LlmProviderId } from '../../../../shared/lane-spec';
 import { LaneSpecError, LLM_PROVIDERS } from '../../../../shared/lane-spec';
 import type { ProviderInfo } from '../../../../shared/protocol';
+import { readProviderKey, type ProviderEnv } from '../keys';
 
 export interface LlmPreset {
   /** Name shown to people, e.g. "Cerebras". */
@@ -75,15 +76,8 @@ export const LLM_PRESETS: Record<LlmProviderId, LlmPreset> = {
   replay: { label: 'Replay of a recording', url: '', defaultModel: 'recorded', needsKey: false },
 };
 
-type Env = Record<string, string | undefined>;
-
-function envKey(preset: LlmPreset, env: Env): string | undefined {
-  const value = preset.keyEnv === undefined ? undefined : env[preset.keyEnv];
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
-}
-
 /** The presets as the UI sees them: whether a key is set, never the key. */
-export function listProviders(env: Env): ProviderInfo[] {
+export function listProviders(env: ProviderEnv): ProviderInfo[] {
   return LLM_PROVIDERS.map((id) => {
     const p = LLM_PRESETS[id];
     const info: ProviderInfo = {
@@ -91,7 +85,7 @@ export function listProviders(env: Env): ProviderInfo[] {
       label: p.label,
       url: p.url,
       defaultModel: p.defaultModel,
-      keySet: envKey(p, env) !== undefined,
+      keySet: readProviderKey(undefined, p.keyEnv, env).key !== undefined,
       needsKey: p.needsKey,
     };
     if (p.keyEnv !== undefined) info.keyEnv = p.keyEnv;
@@ -103,10 +97,10 @@ export function listProviders(env: Env): ProviderInfo[] {
  * The key a lane will send: `key=` in the spec wins over the environment. Throws a LaneSpecError that
  * says what to set when the provider needs a key and has none.
  */
-export function resolveKey(spec: LaneSpec, env: Env): string | undefined {
+export function resolveKey(spec: LaneSpec, env: ProviderEnv): string | undefined {
   const preset = LLM_PRESETS[spec.provider];
-  const explicit = spec.provider === 'sim' || spec.provider === 'replay' ? undefined : spec.key?.trim();
-  const key = explicit !== undefined && explicit !== '' ? explicit : envKey(preset, env);
+  const explicit = spec.provider === 'sim' || spec.provider === 'replay' ? undefined : spec.key;
+  const { key } = readProviderKey(explicit, preset.keyEnv, env);
   if (key === undefined && preset.needsKey) {
     throw new LaneSpecError(
       `${preset.label} needs an API key: set ${preset.keyEnv} in the environment, ` +

@@ -5,6 +5,7 @@
 import type { SpeechSpec } from '../../../../shared/speech-spec';
 import { LaneSpecError } from '../../../../shared/lane-spec';
 import type { Clock } from '../../clock';
+import type { ProviderEnv } from '../keys';
 import { ModelManager } from '../../models/manager';
 import { DEFAULT_LOCAL_STT_MODEL } from '../../models/registry';
 import { UnknownModelError } from '../../models/errors';
@@ -24,14 +25,14 @@ export { LocalStt, unloadLocalStt } from './local';
 
 export interface SttDeps {
   clock: Clock;
-  /** Keys and model-cache settings (process.env in the app). */
-  env?: Record<string, string | undefined>;
+  /** Keys and model-cache settings: process.env in the app and the CLI. Required (see ../keys.ts). */
+  env: ProviderEnv;
   /** The model manager for `local` (default: one for `env`). */
   models?: ModelManager;
 }
 
 export function createStt(spec: SpeechSpec, deps: SttDeps): Stt {
-  const env = deps.env ?? {};
+  const env = deps.env;
   switch (spec.provider) {
     case 'typed':
       return new TypedStt(deps.clock);

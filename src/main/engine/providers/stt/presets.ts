@@ -4,6 +4,7 @@
  */
 import { LaneSpecError } from '../../../../shared/lane-spec';
 import type { SpeechSpec } from '../../../../shared/speech-spec';
+import { readProviderKey, type ProviderEnv } from '../keys';
 
 export type RemoteSttProviderId = 'groq' | 'openai' | 'openai-compatible';
 
@@ -40,8 +41,6 @@ export const STT_PRESETS: Record<RemoteSttProviderId, SttPreset> = {
   },
 };
 
-type Env = Record<string, string | undefined>;
-
 export interface ResolvedKey {
   key: string | undefined;
   /** What to check after a 401/403. */
@@ -49,12 +48,11 @@ export interface ResolvedKey {
 }
 
 /** The key to send: `key=` in the spec, else the preset's environment variable; throws when required. */
-export function resolveSttKey(id: RemoteSttProviderId, spec: SpeechSpec, env: Env): ResolvedKey {
+export function resolveSttKey(id: RemoteSttProviderId, spec: SpeechSpec, env: ProviderEnv): ResolvedKey {
   const preset = STT_PRESETS[id];
-  const explicit = spec.key?.trim();
-  if (explicit) return { key: explicit, advice: 'Check the key= in the --stt spec.' };
-  const fromEnv = preset.keyEnv === undefined ? undefined : env[preset.keyEnv]?.trim();
-  if (fromEnv) return { key: fromEnv, advice: `Check ${preset.keyEnv}.` };
+  const { key, source } = readProviderKey(spec.key, preset.keyEnv, env);
+  if (source === 'spec') return { key, advice: 'Check the key= in the --stt spec.' };
+  if (source === 'env') return { key, advice: `Check ${preset.keyEnv}.` };
   if (preset.needsKey) {
     throw new LaneSpecError(
       `${preset.label} speech-to-text needs an API key: set ${preset.keyEnv} in the environment, ` +

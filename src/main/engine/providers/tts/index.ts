@@ -6,6 +6,7 @@
 import { LaneSpecError } from '../../../../shared/lane-spec';
 import type { SpeechSpec } from '../../../../shared/speech-spec';
 import type { Clock } from '../../clock';
+import type { ProviderEnv } from '../keys';
 import type { ModelManager } from '../../models/manager';
 import type { TtsPort } from '../../voice/ports';
 import { EspeakTts } from './espeak';
@@ -43,8 +44,8 @@ export function ttsPort(tts: Tts): TtsPort {
 
 export interface TtsDeps {
   clock: Clock;
-  /** Where keys and the model folder come from (process.env in the app). */
-  env?: Record<string, string | undefined>;
+  /** Keys and model-cache settings: process.env in the app and the CLI. Required (see ../keys.ts). */
+  env: ProviderEnv;
   /** The model cache for `kokoro` (default: one for `env`). */
   models?: ModelManager;
   /** HTTP providers: no response or no bytes for this long fails the synthesis, ms. Default 15,000. */
@@ -54,7 +55,7 @@ export interface TtsDeps {
 export const DEFAULT_TTS_STALL_TIMEOUT_MS = 15_000;
 
 export function createTts(spec: SpeechSpec, deps: TtsDeps): Tts {
-  const env = deps.env ?? {};
+  const env = deps.env;
   switch (spec.provider) {
     case 'none':
       return new NoTts(deps.clock);

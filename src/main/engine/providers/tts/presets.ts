@@ -5,6 +5,7 @@
  */
 import { LaneSpecError } from '../../../../shared/lane-spec';
 import type { SpeechSpec } from '../../../../shared/speech-spec';
+import { readProviderKey, type ProviderEnv } from '../keys';
 
 export interface TtsPreset {
   label: string;
@@ -53,18 +54,15 @@ export const TTS_PRESETS: Record<'openai' | 'groq' | 'openai-compatible', TtsPre
   },
 };
 
-type Env = Record<string, string | undefined>;
-
 /** The key to send: `key=` in the spec wins over the environment; a LaneSpecError when one is needed. */
 export function resolveTtsKey(
   preset: TtsPreset,
   spec: SpeechSpec,
-  env: Env,
+  env: ProviderEnv,
 ): { key: string | undefined; keyAdvice: string } {
-  const explicit = spec.key?.trim();
-  if (explicit) return { key: explicit, keyAdvice: 'Check the key= in the --tts spec.' };
-  const fromEnv = env[preset.keyEnv]?.trim();
-  if (fromEnv) return { key: fromEnv, keyAdvice: `Check ${preset.keyEnv}.` };
+  const { key, source } = readProviderKey(spec.key, preset.keyEnv, env);
+  if (source === 'spec') return { key, keyAdvice: 'Check the key= in the --tts spec.' };
+  if (source === 'env') return { key, keyAdvice: `Check ${preset.keyEnv}.` };
   if (preset.needsKey) {
     throw new LaneSpecError(
       `${preset.label} TTS needs an API key: set ${preset.keyEnv} in the environment, ` +
