@@ -3,6 +3,7 @@
  * A CliError is bad input: the CLI prints its message as one line and exits 1, no stack trace.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { redact, redactDeep } from '../../shared/redact';
 
 export class CliError extends Error {
   override name = 'CliError';
@@ -44,12 +45,15 @@ export function numberFlag(
   return n;
 }
 
-/** Human text goes to stderr; stdout carries only the one JSON object (with --json) or the reply. */
+/**
+ * Human text goes to stderr; stdout carries only the one JSON object (with --json) or the reply.
+ * Both go through the one redaction path: a line may quote a spec or a provider's error.
+ */
 export const say = (line: string): void => {
-  process.stderr.write(line + '\n');
+  process.stderr.write(redact(line) + '\n');
 };
 
 /** Prints the command's one JSON object, last, on stdout. */
 export function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value) + '\n');
+  process.stdout.write(JSON.stringify(redactDeep(value)) + '\n');
 }

@@ -14,7 +14,7 @@ import { benchTurnOverhead } from '../bench/turn-overhead';
 import { benchVad } from '../bench/vad';
 import { CliError, parse, printJson, say } from './args';
 
-const USAGE =
+export const USAGE =
   'dialtone bench [--only client|token-path|vad|speech|kokoro|turn|browser-audio|overlay] [--quick] [--json]';
 
 const BENCHES = {

@@ -7,7 +7,7 @@ import { LlmError } from '../engine/providers/llm/errors';
 import { startSimServer, type SimServer } from '../engine/sim/server';
 import { CliError, parse, printJson, say } from './args';
 
-const USAGE = 'dialtone chat "<prompt>" [--lane SPEC] [--json]';
+export const USAGE = 'dialtone chat "<prompt>" [--lane SPEC] [--json]';
 
 export async function chatCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, { lane: { type: 'string' } }, USAGE);

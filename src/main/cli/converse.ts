@@ -10,9 +10,10 @@ import { LaneSpecError, parseLaneSpec } from '../../shared/lane-spec';
 import { startEngine } from '../engine';
 import type { EngineClient } from '../engine/engine';
 import { findScenario, loadScenarios } from '../engine/scenarios/loader';
+import { redact } from '../../shared/redact';
 import { CliError, numberFlag, parse, printJson, say } from './args';
 
-const USAGE =
+export const USAGE =
   'dialtone converse --scenario NAME [--lane SPEC]... [--max-turns N] [--no-speech] [--live] [--list] [--json]';
 const DEFAULT_LANES = ['fast', 'gpu'];
 
@@ -101,7 +102,8 @@ export async function converseCommand(argv: string[]): Promise<void> {
     engine.engine.handle(client, {
       type: 'scenario.start',
       scenario: scenario.name,
-      lanes: laneSpecs.map((spec, i) => ({ laneId: `lane-${i + 1}`, spec, label: spec })),
+      // The label is the spec as typed, masked: it is printed on every progress line and in the JSON.
+      lanes: laneSpecs.map((spec, i) => ({ laneId: `lane-${i + 1}`, spec, label: redact(spec) })),
       ...(maxTurns !== undefined ? { maxTurns } : {}),
       speech,
       ...(values.live === true ? { live: true } : {}),
@@ -136,6 +138,14 @@ export async function converseCommand(argv: string[]): Promise<void> {
       };
     });
     if (json) printJson({ scenario: scenario.name, speech, lanes });
+    // Like `chat` when its provider fails: exit 1, after every lane's result is out.
+    const failed = lanes.filter((l) => l.stoppedBy === 'error');
+    if (failed.length > 0) {
+      throw new CliError(
+        `${failed.length} of ${lanes.length} lanes stopped with an error: ` +
+          failed.map((l) => `[${l.label}] ${l.error ?? 'error'}`).join('; '),
+      );
+    }
   } catch (err) {
     if (err instanceof LaneSpecError) throw new CliError(err.message);
     throw err;

@@ -1,30 +1,73 @@
 /**
  * The dialtone CLI. Contract (DESIGN.md): with --json a command prints exactly one JSON object on
  * stdout, last; human text goes to stderr; bad input is one line on stderr and a non-zero exit.
+ * Every line this file writes goes through the one redaction path: no key or URL password is printed.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { LaneSpecError } from '../../shared/lane-spec';
+import { redact } from '../../shared/redact';
 import { CliError } from './args';
-import { benchCommand } from './bench';
-import { chatCommand } from './chat';
-import { converseCommand } from './converse';
-import { modelsCommand } from './models';
-import { sayCommand } from './say';
-import { simCommand } from './sim';
-import { transcribeCommand } from './transcribe';
-import { vadCommand } from './vad';
-import { webCommand } from './web';
+import { benchCommand, USAGE as BENCH } from './bench';
+import { chatCommand, USAGE as CHAT } from './chat';
+import { converseCommand, USAGE as CONVERSE } from './converse';
+import { modelsCommand, USAGE as MODELS } from './models';
+import { sayCommand, USAGE as SAY } from './say';
+import { simCommand, USAGE as SIM } from './sim';
+import { transcribeCommand, USAGE as TRANSCRIBE } from './transcribe';
+import { vadCommand, USAGE as VAD } from './vad';
+import { webCommand, USAGE as WEB } from './web';
 
-const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
-  sim: { run: simCommand, help: 'serve the simulated OpenAI-compatible backend' },
-  chat: { run: chatCommand, help: 'one streamed reply from a lane, measured' },
-  vad: { run: vadCommand, help: 'voiced segments of a WAV file (Silero VAD + the lane endpointer)' },
-  transcribe: { run: transcribeCommand, help: 'speech-to-text of a WAV file (--stt SPEC, default local)' },
-  say: { run: sayCommand, help: 'speak text into a WAV file, timed (--tts SPEC, default espeak)' },
-  models: { run: modelsCommand, help: 'list or fetch downloadable models (list | fetch ID)' },
-  web: { run: webCommand, help: 'the app in any browser (engine + renderer on 127.0.0.1)' },
-  converse: { run: converseCommand, help: 'two bots talk on 1–4 lanes side by side (--scenario NAME)' },
-  bench: { run: benchCommand, help: 'measure the token path and the client (figures for BENCHMARKS.md)' },
+interface Command {
+  run: (argv: string[]) => Promise<void>;
+  help: string;
+  usage: string;
+}
+
+const COMMANDS: Record<string, Command> = {
+  sim: { run: simCommand, usage: SIM, help: 'serve the simulated OpenAI-compatible backend' },
+  chat: { run: chatCommand, usage: CHAT, help: 'one streamed reply from a lane, measured' },
+  vad: {
+    run: vadCommand,
+    usage: VAD,
+    help: 'voiced segments of a WAV file (Silero VAD + the lane endpointer)',
+  },
+  transcribe: {
+    run: transcribeCommand,
+    usage: TRANSCRIBE,
+    help: 'speech-to-text of a WAV file (--stt SPEC, default local)',
+  },
+  say: {
+    run: sayCommand,
+    usage: SAY,
+    help: 'speak text into a WAV file, timed (--tts SPEC, default espeak)',
+  },
+  models: { run: modelsCommand, usage: MODELS, help: 'list or fetch downloadable models (list | fetch ID)' },
+  web: { run: webCommand, usage: WEB, help: 'the app in any browser (engine + renderer on 127.0.0.1)' },
+  converse: {
+    run: converseCommand,
+    usage: CONVERSE,
+    help: 'two bots talk on 1–4 lanes side by side (--scenario NAME)',
+  },
+  bench: {
+    run: benchCommand,
+    usage: BENCH,
+    help: 'measure the token path and the client (figures for BENCHMARKS.md)',
+  },
 };
+
+/** `--help` / `-h` anywhere before a `--` asks for the command's usage, whatever else is given. */
+const wantsHelp = (argv: string[]): boolean => {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.help}`);
@@ -37,23 +80,32 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(usage());
     return name === undefined ? 1 : 0;
   }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`dialtone ${version()}\n`);
+    return 0;
+  }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`dialtone: unknown command "${name}"\n${usage()}`);
+    process.stderr.write(redact(`dialtone: unknown command "${name}"\n${usage()}`));
     return 1;
+  }
+  if (wantsHelp(rest)) {
+    process.stdout.write(`${command.help}\n\nusage: ${command.usage}\n`);
+    return 0;
   }
   try {
     await command.run(rest);
     return 0;
   } catch (err) {
     if (err instanceof CliError || err instanceof LaneSpecError) {
-      process.stderr.write(`dialtone ${name}: ${err.message}\n`);
+      process.stderr.write(redact(`dialtone ${name}: ${err.message}\n`));
       return 1;
     }
     // Not bad input but a fault of ours: still one readable line, with the detail on request.
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`dialtone ${name}: ${message}\n`);
-    if (process.env.DIALTONE_DEBUG) console.error(err);
+    process.stderr.write(redact(`dialtone ${name}: ${message}\n`));
+    if (process.env.DIALTONE_DEBUG)
+      console.error(redact(err instanceof Error ? (err.stack ?? message) : message));
     return 2;
   }
 }

@@ -9,7 +9,7 @@ import { ModelMissingError, ModelVerifyError, UnknownModelError } from '../engin
 import { CliError, parse, printJson, say } from './args';
 import { mb, progressPrinter } from './progress';
 
-const USAGE = 'dialtone models list [--json] | dialtone models fetch ID [--json]';
+export const USAGE = 'dialtone models list [--json] | dialtone models fetch ID [--json]';
 
 export async function modelsCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, {}, USAGE);

@@ -12,7 +12,7 @@ import { createTts, TtsError } from '../engine/providers/tts';
 import { CliError, parse, printJson, say } from './args';
 import { progressPrinter } from './progress';
 
-const USAGE = 'dialtone say "<text>" --out <file.wav> [--tts SPEC] [--json]';
+export const USAGE = 'dialtone say "<text>" --out <file.wav> [--tts SPEC] [--json]';
 
 export async function sayCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, { out: { type: 'string' }, tts: { type: 'string' } }, USAGE);

@@ -2,7 +2,7 @@
 import { startSimServer } from '../engine/sim/server';
 import { CliError, numberFlag, parse, say } from './args';
 
-const USAGE =
+export const USAGE =
   'dialtone sim [--port 8787] [--tps N] [--ttft MS] [--jitter F] [--reasoning-tokens N] [--seed N]';
 
 export async function simCommand(argv: string[]): Promise<void> {

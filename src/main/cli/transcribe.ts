@@ -11,7 +11,7 @@ import { ModelMissingError, ModelVerifyError } from '../engine/models/errors';
 import { createStt, SttError } from '../engine/providers/stt';
 import { CliError, parse, printJson, say } from './args';
 
-const USAGE = 'dialtone transcribe <file.wav> [--stt SPEC] [--json]';
+export const USAGE = 'dialtone transcribe <file.wav> [--stt SPEC] [--json]';
 
 export async function transcribeCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, { stt: { type: 'string' } }, USAGE);

@@ -5,7 +5,7 @@ import { detectSegments } from '../engine/vad/segments';
 import { loadSileroVad, VadModelError } from '../engine/vad/silero';
 import { CliError, numberFlag, parse, printJson, say } from './args';
 
-const USAGE = 'dialtone vad <file.wav> [--silence-ms 300] [--min-speech-ms 96] [--threshold 0.5] [--json]';
+export const USAGE = 'dialtone vad <file.wav> [--silence-ms 300] [--min-speech-ms 96] [--threshold 0.5] [--json]';
 
 export async function vadCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(

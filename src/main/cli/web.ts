@@ -3,7 +3,7 @@ import { startEngine } from '../engine';
 import { CliError, numberFlag, parse, say } from './args';
 import { ensureWebBuild } from './web-build';
 
-const USAGE = 'dialtone web [--port N]';
+export const USAGE = 'dialtone web [--port N]';
 
 export async function webCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, { port: { type: 'string' } }, USAGE);

@@ -11,6 +11,8 @@ import { Lane, type ProviderFactory, type SpeechFactories } from './lane';
 import { listProviders } from './providers/llm/presets';
 import { listScenarios, RaceRequestError, ScenarioRace } from './conversation/race';
 import { pickerVoices } from './providers/tts/picker';
+import { redactEvent } from './redact-events';
+import { redact } from '../../shared/redact';
 
 export interface EngineClient {
   send(event: EngineEvent): void;
@@ -57,7 +59,9 @@ export class Engine {
   }
 
   broadcast = (event: EngineEvent): void => {
-    for (const client of this.clients) client.send(event);
+    const safe = redactEvent(event);
+    for (const client of this.clients) client.send(safe);
+  /** Every event to every client, through the one redaction path (no key or URL password goes out). */
   };
 
   /** Every frame of speech sent to the clients (turn audio for playback). */
@@ -94,15 +98,19 @@ export class Engine {
     }
   }
 
-  /** Reports a refused or failed request to its sender. */
+  /** Reports a refused or failed request to its sender, redacted: the message may quote a spec. */
   private refuse(client: EngineClient, msg: ClientMessage, err: unknown): void {
     const laneId = 'laneId' in msg ? msg.laneId : undefined;
     if (err instanceof LaneSpecError || err instanceof RequestError) {
       const code = err instanceof RequestError ? err.code : 'bad_spec';
-      client.send({ type: 'error', laneId, stage: 'lane', code, message: err.message, recoverable: true });
+      client.send(
+        redactEvent({ type: 'error', laneId, stage: 'lane', code, message: err.message, recoverable: true }),
+      );
     } else {
       const message = err instanceof Error ? err.message : String(err);
-      client.send({ type: 'error', laneId, stage: 'engine', code: 'internal', message, recoverable: true });
+      client.send(
+        redactEvent({ type: 'error', laneId, stage: 'engine', code: 'internal', message, recoverable: true }),
+      );
     }
   }
 
@@ -117,7 +125,8 @@ export class Engine {
         if (this.lanes.size >= MAX_LANES) {
           throw new RequestError('too_many_lanes', `at most ${MAX_LANES} lanes`);
         }
-        const lane = new Lane(laneId, msg.label ?? laneId, msg.spec, {
+        // A label is shown to every client and kept for later ones (hello): no secret in it.
+        const lane = new Lane(laneId, redact(msg.label ?? laneId), msg.spec, {
           clock: this.deps.clock,
           createProvider: this.deps.createProvider,
           speech: this.deps.speech,
@@ -157,7 +166,7 @@ export class Engine {
         this.lane(laneId)
           .setMicMode(msg.mode)
           .catch((err: unknown) => {
-            const message = err instanceof Error ? err.message : String(err);
+            const message = redact(err instanceof Error ? err.message : String(err));
             client.send({
               type: 'error',
               laneId,

@@ -15,6 +15,7 @@ import type { TtsPort } from '../voice/ports';
 import { silentTts } from './instant';
 import { ConversationRunner, type LaneFinish } from './runner';
 import { VirtualSpeaker } from './virtual-speaker';
+import { redact } from '../../../shared/redact';
 
 export const MAX_RACE_LANES = 4;
 
@@ -86,7 +87,8 @@ export class ScenarioRace {
     const specs = new Map<string, { label: string; spec: string }>();
     req.lanes.forEach((l, i) => {
       const laneId = ids[i]!;
-      const label = l.label ?? l.spec;
+      // The label is shown everywhere and kept for later clients; a spec given as the label may hold a key.
+      const label = redact(l.label ?? l.spec);
       const lane = new Lane(laneId, label, l.spec, {
         clock: deps.clock,
         createProvider: deps.createProvider,

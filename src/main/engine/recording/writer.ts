@@ -72,23 +72,26 @@ function refuseForeignFile(file: string): void {
   }
   if (!isFile)
     throw new RecordingError(`cannot write recording ${file}: it is a folder or device, not a file`);
-  let head = '';
+  const head = readHead(file);
+  // An empty file (a fresh `mktemp`) holds nothing to lose.
+  if (head.trim() !== '' && !startsLikeRecording(head)) {
+    throw new RecordingError(
+      `record=${file} would overwrite a file that is not a Dialtone recording: choose a new file name`,
+    );
+  }
+}
+
+function readHead(file: string): string {
   try {
     const fd = openSync(file, 'r');
     try {
       const buf = Buffer.alloc(HEAD_BYTES);
-      head = buf.subarray(0, readSync(fd, buf, 0, HEAD_BYTES, 0)).toString('utf8');
+      return buf.subarray(0, readSync(fd, buf, 0, HEAD_BYTES, 0)).toString('utf8');
     } finally {
       closeSync(fd);
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new RecordingError(`cannot write recording ${file}: it exists and cannot be read (${code})`);
-  }
-  // An empty file (a fresh `mktemp`) holds nothing to lose.
-  if (head.trim() !== '' && !startsLikeRecording(head)) {
-    throw new RecordingError(
-      `record=${file} would overwrite a file that is not a Dialtone recording: choose a new file name`,
-    );
   }
 }
