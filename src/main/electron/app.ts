@@ -12,7 +12,7 @@ import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
 import { startEngine } from '../engine';
 import { registerEngineConnectionHandler } from './ipc';
 import { installAppMenu } from './menu';
-import { contentSecurityPolicy, originOf, socketOriginOf } from './security';
+import { originOf } from './security';
 import { createMainWindow, hardenSession, hardenWebContents } from './window';
 
 export interface DialtoneAppOptions {
@@ -90,14 +90,7 @@ export async function runDialtoneApp(options: DialtoneAppOptions): Promise<void>
     const ownOrigin = originOf(started.httpUrl);
     if (!ownOrigin) throw new Error(`the engine reported an unusable address: ${started.httpUrl}`);
     const allowedOrigins = devOrigin ? [ownOrigin, devOrigin] : [ownOrigin];
-    const connectSources = [started.wsUrl, ...(devUrl ? [devUrl] : [])]
-      .map(socketOriginOf)
-      .filter((source): source is string => source !== null);
-
-    hardenSession(session.defaultSession, {
-      allowedOrigins,
-      csp: contentSecurityPolicy({ connectSources, dev: Boolean(devUrl) }),
-    });
+    hardenSession(session.defaultSession, { allowedOrigins, cspBackstop: !devUrl });
     app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, allowedOrigins));
     registerEngineConnectionHandler(ipcMain, { wsUrl: started.wsUrl, token: started.token }, allowedOrigins);
     installAppMenu({ isDev: Boolean(devUrl), platform: process.platform, appName: app.name });

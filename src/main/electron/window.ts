@@ -1,33 +1,26 @@
 /**
  * The main window and the guards on every page Electron shows: no new windows, no navigation off
  * our origin, permissions only for our origin, a CSP on responses that lack one.
+ *
+ * The window's web preferences are written out at the `new BrowserWindow` call on purpose: security
+ * scanners (electronegativity, `npm run security`) read that object literally, and so does a reviewer.
  */
-import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
-import {
-  allowPermissionCheck,
-  allowPermissionRequest,
-  isOwnOrigin,
-  isSafeExternalUrl,
-  secureWebPreferences,
-  withCsp,
-} from './security';
+import { BrowserWindow, type Session, type WebContents } from 'electron';
+import { allowPermissionCheck, allowPermissionRequest, isOwnOrigin, withCsp } from './security';
 
-export { isOwnOrigin, secureWebPreferences } from './security';
+export { isOwnOrigin } from './security';
 
 const hardened = new WeakSet<WebContents>();
 
 /**
- * Deny window.open (https links go to the system browser), block navigation and redirects off our
- * origins, refuse webviews. Idempotent: the app hooks every new WebContents, and the window calls it too.
+ * Deny window.open (no page of ours opens windows or external links), block navigation and redirects
+ * off our origins, refuse webviews. Idempotent: the app hooks every new WebContents, and the window calls it too.
  */
 export function hardenWebContents(contents: WebContents, allowedOrigins: readonly string[]): void {
   if (hardened.has(contents)) return;
   hardened.add(contents);
 
-  contents.setWindowOpenHandler(({ url }) => {
-    if (isSafeExternalUrl(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   contents.on('will-navigate', (event) => {
     if (!isOwnOrigin(event.url, allowedOrigins)) event.preventDefault();
   });
@@ -39,12 +32,16 @@ export function hardenWebContents(contents: WebContents, allowedOrigins: readonl
 
 export interface SessionPolicy {
   allowedOrigins: readonly string[];
-  /** Added to responses without a CSP (see `contentSecurityPolicy`). */
-  csp: string;
+  /**
+   * Add the app's CSP (see `withCsp`) to responses without one. Off for the Vite dev server in
+   * `npm run dev`: its page carries the meta CSP with a per-run nonce for the scripts Vite injects,
+   * which a second, nonce-less policy would block.
+   */
+  cspBackstop: boolean;
 }
 
 /** Permission handlers (media only, our origin only) and the CSP backstop, on one session. */
-export function hardenSession(ses: Session, { allowedOrigins, csp }: SessionPolicy): void {
+export function hardenSession(ses: Session, { allowedOrigins, cspBackstop }: SessionPolicy): void {
   ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
     callback(allowPermissionRequest(permission, details, allowedOrigins));
   });
@@ -53,9 +50,11 @@ export function hardenSession(ses: Session, { allowedOrigins, csp }: SessionPoli
   );
   // USB, HID and serial: nothing of ours uses them.
   ses.setDevicePermissionHandler(() => false);
-  ses.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: withCsp(details.responseHeaders, csp) });
-  });
+  if (cspBackstop) {
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      callback({ responseHeaders: withCsp(details.responseHeaders) });
+    });
+  }
 }
 
 export interface MainWindowOptions {
@@ -75,7 +74,23 @@ export function createMainWindow({ preloadPath, url, allowedOrigins }: MainWindo
     backgroundColor: '#0d1117',
     // Shown once painted, so a presenter never sees a white flash on stage.
     show: false,
-    webPreferences: secureWebPreferences(preloadPath),
+    // No Node, isolated, sandboxed, web security on, no webviews, no middle-click windows.
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      disableBlinkFeatures: 'Auxclick',
+      // The bot's voice must play without a click first: a presenter's first typed message gets a spoken reply.
+      autoplayPolicy: 'no-user-gesture-required',
+    },
   });
   hardenWebContents(window.webContents, allowedOrigins);
   window.once('ready-to-show', () => window.show());
