@@ -215,7 +215,12 @@ describe('OpenAI-compatible TTS client', () => {
   });
 
   it('says when the server is not there', async () => {
-    const dead = createTts(parseTtsSpec('openai-compatible:url=http://127.0.0.1:9/v1'), {
+    // A port just closed, not port 9: fetch refuses 9 (a blocked port) before trying to connect.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const dead = createTts(parseTtsSpec(`openai-compatible:url=http://127.0.0.1:${port}/v1`), {
       clock: systemClock,
       env: {},
     });

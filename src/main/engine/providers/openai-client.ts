@@ -5,6 +5,7 @@
  * Authorization header at all. Retries are ours to decide (none), and the SDK stays quiet.
  */
 import OpenAI from 'openai';
+import { readyFetch } from './ready-fetch';
 
 export interface OpenAiClientOptions {
   baseURL: string;
@@ -12,6 +13,7 @@ export interface OpenAiClientOptions {
   apiKey: string | undefined;
   /** Per-request timeout, ms. */
   timeoutMs?: number;
+  /** Default: the global fetch, warmed up so a server that closes at once fails fast (ready-fetch.ts). */
   fetch?: typeof globalThis.fetch;
 }
 
@@ -26,7 +28,7 @@ export function createOpenAiClient(opts: OpenAiClientOptions): OpenAI {
     maxRetries: 0,
     logLevel: 'off',
     ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    fetch: opts.fetch ?? readyFetch,
     ...(opts.apiKey === undefined ? { defaultHeaders: { Authorization: null } } : {}),
   });
 }

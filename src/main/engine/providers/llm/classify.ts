@@ -7,8 +7,10 @@
  *   (422), RateLimitError (429), InternalServerError (≥ 500); `.status`, `.headers`, `.error` (the body's
  *   `error` object).
  * - No response at all: `APIConnectionError` whose `cause` is undici's `TypeError: fetch failed`, whose
- *   own `cause` carries the errno (`ECONNREFUSED`, `ENOTFOUND`, …); `APIConnectionTimeoutError` for the
- *   SDK's own timeout.
+ *   own `cause` carries the errno (`ECONNREFUSED`, `ENOTFOUND`, …), or `SocketError: other side
+ *   closed` (`UND_ERR_SOCKET`) when the server took the connection and closed it before answering, or
+ *   a plain `Error: bad port` for a port fetch refuses; `APIConnectionTimeoutError` for the SDK's own
+ *   timeout.
  * - Abort before the response: `APIUserAbortError`; abort during the stream: the iterator just ends.
  * - Connection closed mid-stream: undici's `TypeError: terminated` straight from the iterator; a stream
  *   that ends cleanly without `[DONE]` just ends (the caller checks for a finish_reason).
@@ -38,14 +40,7 @@ export function classifyFailure(err: unknown, phase: 'request' | 'stream', ctx: 
   if (err instanceof APIConnectionTimeoutError) {
     return fail('network', ctx, `Could not reach ${label} at ${ctx.baseURL} (timed out)${hint(ctx)}`, err);
   }
-  if (err instanceof APIConnectionError) {
-    return fail(
-      'network',
-      ctx,
-      `Could not reach ${label} at ${ctx.baseURL} (${netReason(err)})${hint(ctx)}`,
-      err,
-    );
-  }
+  if (err instanceof APIConnectionError) return unreachable(err, ctx);
   if (err instanceof APIError) {
     const said = providerMessage(err, ctx);
     const status = err.status ?? statusInBody(err.error);
@@ -58,15 +53,46 @@ export function classifyFailure(err: unknown, phase: 'request' | 'stream', ctx: 
   if (err instanceof SyntaxError) {
     return fail('malformed', ctx, `${label} sent a stream chunk that is not valid JSON`, err);
   }
-  if (phase === 'request') {
-    return fail(
-      'network',
-      ctx,
-      `Could not reach ${label} at ${ctx.baseURL} (${netReason(err)})${hint(ctx)}`,
-      err,
-    );
-  }
+  if (phase === 'request') return unreachable(err, ctx);
   return fail('stream_cut', ctx, `${label} closed the connection before the reply finished`, err);
+}
+
+/**
+ * No response at all. Three cases read differently to a person: nothing listens (refused, DNS), the
+ * server took the connection and dropped it before answering (not an HTTP server, a TLS port, an
+ * overloaded proxy), and undici refusing the port itself before any connection is tried.
+ */
+function unreachable(err: unknown, ctx: FailureContext): LlmError {
+  const { label, baseURL } = ctx;
+  const reason = netReason(err);
+  if (reason === BLOCKED_PORT) {
+    return fail('network', ctx, `${label} at ${baseURL}: ${blockedPortAdvice(baseURL)}`, err);
+  }
+  if (reason === CLOSED || reason === RESET) {
+    const verb = reason === CLOSED ? 'closed' : 'reset';
+    const advice = isLocal(baseURL)
+      ? 'is that port an OpenAI-compatible HTTP server?'
+      : 'try again in a moment';
+    const text = `${label} at ${baseURL} ${verb} the connection without answering — ${advice}`;
+    return fail('network', ctx, text, err);
+  }
+  return fail('network', ctx, `Could not reach ${label} at ${baseURL} (${reason})${hint(ctx)}`, err);
+}
+
+/**
+ * fetch refuses the Fetch standard's "bad ports" (https://fetch.spec.whatwg.org/#port-blocking:
+ * ports of other protocols such as 1, 21, 22, 25, 6000, 6665–6669) before connecting, with the bare
+ * message "bad port".
+ */
+function blockedPortAdvice(baseURL: string): string {
+  let port = '';
+  try {
+    port = new URL(baseURL).port;
+  } catch {
+    // the spec parser validated the URL; keep the generic wording if it still does not parse
+  }
+  const which = port === '' ? 'this port' : `port ${port}`;
+  return `${which} is on fetch's list of blocked ports (ports of other protocols), so no request was sent; use another port`;
 }
 
 function fromStatus(
@@ -81,14 +107,18 @@ function fromStatus(
   if (status === 401 || status === 403) {
     const what =
       status === 401 ? `${label} rejected the API key (401)` : `${label} refused the request (403)${detail}`;
-    return fail('auth', ctx, `${what}.${ctx.keyAdvice ? ` ${ctx.keyAdvice}` : ''}`, cause, { status });
+    return fail('auth', ctx, `${sentence(what)}${ctx.keyAdvice ? ` ${ctx.keyAdvice}` : ''}`, cause, {
+      status,
+    });
   }
   if (status === 429) {
-    const wait = retryAfterMs === undefined ? '' : ` Try again in ${formatSeconds(retryAfterMs)}.`;
-    return fail('rate_limited', ctx, `${label} is rate limiting requests (429)${detail}.${wait}`, cause, {
-      status,
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    });
+    // Providers often say when to come back themselves ("… try again in 3s."); say it only once.
+    const saysWhen = /\b(try again|retry)\b/i.test(said);
+    const wait =
+      retryAfterMs === undefined || saysWhen ? '' : ` Try again in ${formatSeconds(retryAfterMs)}.`;
+    const text = `${sentence(`${label} is rate limiting requests (429)${detail}`)}${wait}`;
+    const extra = retryAfterMs === undefined ? { status } : { status, retryAfterMs };
+    return fail('rate_limited', ctx, text, cause, extra);
   }
   if (status >= 500) {
     return fail('server', ctx, `${label} had a server error (${status})${detail}`, cause, { status });
@@ -117,6 +147,11 @@ function providerMessage(err: APIError, ctx: FailureContext): string {
   if (text.startsWith('<')) return ''; // an HTML error page from a proxy says nothing useful
   if (text.length > MAX_PROVIDER_MESSAGE) text = `${text.slice(0, MAX_PROVIDER_MESSAGE - 1)}…`;
   return redact(text, ctx.key);
+}
+
+/** Ends with exactly one full stop (or the provider's own "!"/"?"), never "3s..". */
+function sentence(text: string): string {
+  return /[.!?…]$/.test(text) ? text : `${text}.`;
 }
 
 function statusInBody(body: unknown): number | undefined {
@@ -173,6 +208,10 @@ const NET_REASONS: Record<string, string> = {
   ENETUNREACH: 'network unreachable',
   UND_ERR_SOCKET: 'connection closed',
 };
+const CLOSED = NET_REASONS.UND_ERR_SOCKET!;
+const RESET = NET_REASONS.ECONNRESET!;
+/** undici's whole message when fetch refuses a port; it carries no code. */
+const BLOCKED_PORT = 'bad port';
 
 /** Walks `cause` (and AggregateError's `errors`) for an errno code undici buried. */
 export function netReason(err: unknown): string {

@@ -16,6 +16,7 @@ import type { SimControl } from '../../sim/control';
 import { OpenAiCompatibleProvider } from './openai-compatible';
 import { LLM_PRESETS, resolveKey, SIM_MODEL } from './presets';
 import { ReplayProvider } from './replay';
+import { stallTimeoutFromEnv } from './stall-timeout';
 import type { LlmProvider } from './types';
 
 export { LlmError } from './errors';
@@ -32,7 +33,10 @@ export interface LlmProviderDeps {
    * Required, so no caller can silently build a keyless provider (see ../keys.ts).
    */
   env: ProviderEnv;
-  /** No bytes for this long → the turn fails as `stalled`, ms. Default 20,000. */
+  /**
+   * No bytes for this long → the turn fails as `stalled`, ms. Default: `DIALTONE_STALL_TIMEOUT_MS` from
+   * `env` (./stall-timeout.ts), else 20,000.
+   */
   stallTimeoutMs?: number;
 }
 
@@ -73,7 +77,7 @@ function createStreamingProvider(
   deps: LlmProviderDeps,
 ): LlmProvider {
   const env = deps.env;
-  const stallTimeoutMs = deps.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+  const stallTimeoutMs = deps.stallTimeoutMs ?? stallTimeoutFromEnv(env) ?? DEFAULT_STALL_TIMEOUT_MS;
   const preset = LLM_PRESETS[spec.provider];
 
   if (spec.provider === 'sim') {

@@ -17,6 +17,7 @@ import { LlmError } from './errors';
 import { buildMetrics } from './turn-metrics';
 import type { LlmEvent, LlmProvider, LlmResult, LlmStreamRequest } from './types';
 import { createOpenAiClient } from '../openai-client';
+import { readyFetch } from '../ready-fetch';
 
 export interface OpenAiCompatibleConfig {
   id: LlmProviderId;
@@ -91,7 +92,11 @@ class Turn {
   private contentType: string | null = null;
   private chunks = 0;
   private stallTimer: NodeJS.Timeout | null = null;
+  /** The silence the armed stall timer allows, ms (it grows by the first-token grace at first). */
+  private stallMs = 0;
   private stalled = false;
+  /** Response headers arrived: a later stall is silence mid-reply, not a server that never answered. */
+  private answered = false;
 
   constructor(
     private readonly config: OpenAiCompatibleConfig,
@@ -229,7 +234,8 @@ class Turn {
    * parsed chunks instead would call a healthy provider that sends keep-alive comments stalled.
    */
   private readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const res = await fetch(input, init);
+    const res = await readyFetch(input, init);
+    this.answered = true;
     this.touch();
     this.contentType = res.headers.get('content-type');
     if (!res.ok || res.body === null) return res;
@@ -258,6 +264,7 @@ class Turn {
   }
 
   private armStall(ms: number): void {
+    this.stallMs = ms;
     this.stallTimer = setTimeout(() => {
       this.stalled = true;
       this.ac.abort();
@@ -271,13 +278,12 @@ class Turn {
   }
 
   private stalledError(cause: unknown): LlmError {
-    const s = Math.round(this.config.stallTimeoutMs / 100) / 10;
-    return new LlmError(
-      'stalled',
-      `${this.config.failure.label} sent nothing for ${s} s, so the request was stopped`,
-      undefined,
-      { cause },
-    );
+    const { label, baseURL } = this.config.failure;
+    const s = Math.round(this.stallMs / 100) / 10;
+    const message = this.answered
+      ? `${label} sent nothing for ${s} s (after ${this.answerChunks} tokens), so the request was stopped`
+      : `${label} at ${baseURL} did not answer within ${s} s, so the request was stopped`;
+    return new LlmError('stalled', message, undefined, { cause });
   }
 
   private result(aborted: boolean): LlmResult {
