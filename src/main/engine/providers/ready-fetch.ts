@@ -19,8 +19,12 @@ import type { AddressInfo } from 'node:net';
 type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 const undiciMajor = Number((process.versions as Record<string, string | undefined>).undici?.split('.')[0]);
-/** Only undici before 7 compiles its parser lazily (Node 20 and 22, Electron's main process). */
-const PARSER_COMPILED_LATE = Number.isFinite(undiciMajor) && undiciMajor < 7;
+/**
+ * undici before 7 compiles its parser lazily: 6.24 as bundled with Node 20.20 does; Node 22 (and so
+ * Electron's main process) bundles 6.x too. An unknown version gets the warm-up as well: it costs one
+ * loopback round trip, once per process.
+ */
+const PARSER_COMPILED_LATE = !(undiciMajor >= 7);
 /** The warm-up talks to its own loopback server; if even that takes this long, give up on it, ms. */
 const WARM_UP_TIMEOUT_MS = 5_000;
 
