@@ -13,9 +13,9 @@ import { benchTokenPath } from '../bench/token-path';
 import { benchTurnOverhead } from '../bench/turn-overhead';
 import { benchVad } from '../bench/vad';
 import { CliError, parse, printJson, say } from './args';
+import { USAGES } from './usage';
 
-export const USAGE =
-  'dialtone bench [--only client|token-path|vad|speech|kokoro|turn|browser-audio|overlay] [--quick] [--json]';
+const USAGE = USAGES.bench;
 
 const BENCHES = {
   client: async (quick: boolean) => {

@@ -6,8 +6,9 @@ import { createLlmProvider } from '../engine/providers/llm';
 import { LlmError } from '../engine/providers/llm/errors';
 import { startSimServer, type SimServer } from '../engine/sim/server';
 import { CliError, parse, printJson, say } from './args';
+import { USAGES } from './usage';
 
-export const USAGE = 'dialtone chat "<prompt>" [--lane SPEC] [--json]';
+const USAGE = USAGES.chat;
 
 export async function chatCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, { lane: { type: 'string' } }, USAGE);

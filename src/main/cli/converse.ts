@@ -12,9 +12,9 @@ import type { EngineClient } from '../engine/engine';
 import { findScenario, loadScenarios } from '../engine/scenarios/loader';
 import { redact } from '../../shared/redact';
 import { CliError, numberFlag, parse, printJson, say } from './args';
+import { USAGES } from './usage';
 
-export const USAGE =
-  'dialtone converse --scenario NAME [--lane SPEC]... [--max-turns N] [--no-speech] [--live] [--list] [--json]';
+const USAGE = USAGES.converse;
 const DEFAULT_LANES = ['fast', 'gpu'];
 
 type Finished = Extract<EngineEvent, { type: 'scenario.finished' }>;

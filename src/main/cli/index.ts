@@ -8,53 +8,51 @@ import { join } from 'node:path';
 import { LaneSpecError } from '../../shared/lane-spec';
 import { redact } from '../../shared/redact';
 import { CliError } from './args';
-import { benchCommand, USAGE as BENCH } from './bench';
-import { chatCommand, USAGE as CHAT } from './chat';
-import { converseCommand, USAGE as CONVERSE } from './converse';
-import { modelsCommand, USAGE as MODELS } from './models';
-import { sayCommand, USAGE as SAY } from './say';
-import { simCommand, USAGE as SIM } from './sim';
-import { transcribeCommand, USAGE as TRANSCRIBE } from './transcribe';
-import { vadCommand, USAGE as VAD } from './vad';
-import { webCommand, USAGE as WEB } from './web';
+import { USAGES, type CommandName } from './usage';
 
-interface Command {
-  run: (argv: string[]) => Promise<void>;
-  help: string;
-  usage: string;
-}
+type Run = (argv: string[]) => Promise<void>;
 
-const COMMANDS: Record<string, Command> = {
-  sim: { run: simCommand, usage: SIM, help: 'serve the simulated OpenAI-compatible backend' },
-  chat: { run: chatCommand, usage: CHAT, help: 'one streamed reply from a lane, measured' },
+/** Loaded on use: `--help` and a typo answer at once, and `chat` does not load the bench's browser. */
+const COMMANDS: Record<CommandName, { help: string; load: () => Promise<Run> }> = {
+  sim: {
+    help: 'serve the simulated OpenAI-compatible backend',
+    load: async () => (await import('./sim')).simCommand,
+  },
+  chat: {
+    help: 'one streamed reply from a lane, measured',
+    load: async () => (await import('./chat')).chatCommand,
+  },
   vad: {
-    run: vadCommand,
-    usage: VAD,
     help: 'voiced segments of a WAV file (Silero VAD + the lane endpointer)',
+    load: async () => (await import('./vad')).vadCommand,
   },
   transcribe: {
-    run: transcribeCommand,
-    usage: TRANSCRIBE,
     help: 'speech-to-text of a WAV file (--stt SPEC, default local)',
+    load: async () => (await import('./transcribe')).transcribeCommand,
   },
   say: {
-    run: sayCommand,
-    usage: SAY,
     help: 'speak text into a WAV file, timed (--tts SPEC, default espeak)',
+    load: async () => (await import('./say')).sayCommand,
   },
-  models: { run: modelsCommand, usage: MODELS, help: 'list or fetch downloadable models (list | fetch ID)' },
-  web: { run: webCommand, usage: WEB, help: 'the app in any browser (engine + renderer on 127.0.0.1)' },
+  models: {
+    help: 'list or fetch downloadable models (list | fetch ID)',
+    load: async () => (await import('./models')).modelsCommand,
+  },
+  web: {
+    help: 'the app in any browser (engine + renderer on 127.0.0.1)',
+    load: async () => (await import('./web')).webCommand,
+  },
   converse: {
-    run: converseCommand,
-    usage: CONVERSE,
     help: 'two bots talk on 1–4 lanes side by side (--scenario NAME)',
+    load: async () => (await import('./converse')).converseCommand,
   },
   bench: {
-    run: benchCommand,
-    usage: BENCH,
     help: 'measure the token path and the client (figures for BENCHMARKS.md)',
+    load: async () => (await import('./bench')).benchCommand,
   },
 };
+
+const isCommand = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name);
 
 /** `--help` / `-h` anywhere before a `--` asks for the command's usage, whatever else is given. */
 const wantsHelp = (argv: string[]): boolean => {
@@ -84,17 +82,18 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`dialtone ${version()}\n`);
     return 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  if (!isCommand(name)) {
     process.stderr.write(redact(`dialtone: unknown command "${name}"\n${usage()}`));
     return 1;
   }
+  const command = COMMANDS[name];
   if (wantsHelp(rest)) {
-    process.stdout.write(`${command.help}\n\nusage: ${command.usage}\n`);
+    process.stdout.write(`${command.help}\n\nusage: ${USAGES[name]}\n`);
     return 0;
   }
   try {
-    await command.run(rest);
+    const run = await command.load();
+    await run(rest);
     return 0;
   } catch (err) {
     if (err instanceof CliError || err instanceof LaneSpecError) {

@@ -8,8 +8,9 @@ import { ModelManager } from '../engine/models/manager';
 import { ModelMissingError, ModelVerifyError, UnknownModelError } from '../engine/models/errors';
 import { CliError, parse, printJson, say } from './args';
 import { mb, progressPrinter } from './progress';
+import { USAGES } from './usage';
 
-export const USAGE = 'dialtone models list [--json] | dialtone models fetch ID [--json]';
+const USAGE = USAGES.models;
 
 export async function modelsCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, {}, USAGE);

@@ -11,8 +11,9 @@ import { systemClock } from '../engine/clock';
 import { createTts, TtsError } from '../engine/providers/tts';
 import { CliError, parse, printJson, say } from './args';
 import { progressPrinter } from './progress';
+import { USAGES } from './usage';
 
-export const USAGE = 'dialtone say "<text>" --out <file.wav> [--tts SPEC] [--json]';
+const USAGE = USAGES.say;
 
 export async function sayCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, { out: { type: 'string' }, tts: { type: 'string' } }, USAGE);

@@ -1,9 +1,9 @@
 /** `dialtone sim`: the simulated OpenAI-compatible backend, standalone, for any client. */
 import { startSimServer } from '../engine/sim/server';
 import { CliError, numberFlag, parse, say } from './args';
+import { USAGES } from './usage';
 
-export const USAGE =
-  'dialtone sim [--port 8787] [--tps N] [--ttft MS] [--jitter F] [--reasoning-tokens N] [--seed N]';
+const USAGE = USAGES.sim;
 
 export async function simCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(

@@ -10,8 +10,9 @@ import { systemClock } from '../engine/clock';
 import { ModelMissingError, ModelVerifyError } from '../engine/models/errors';
 import { createStt, SttError } from '../engine/providers/stt';
 import { CliError, parse, printJson, say } from './args';
+import { USAGES } from './usage';
 
-export const USAGE = 'dialtone transcribe <file.wav> [--stt SPEC] [--json]';
+const USAGE = USAGES.transcribe;
 
 export async function transcribeCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, { stt: { type: 'string' } }, USAGE);

@@ -4,8 +4,9 @@ import { readWavFile, toMono16k, WavError } from '../engine/audio/wav';
 import { detectSegments } from '../engine/vad/segments';
 import { loadSileroVad, VadModelError } from '../engine/vad/silero';
 import { CliError, numberFlag, parse, printJson, say } from './args';
+import { USAGES } from './usage';
 
-export const USAGE = 'dialtone vad <file.wav> [--silence-ms 300] [--min-speech-ms 96] [--threshold 0.5] [--json]';
+const USAGE = USAGES.vad;
 
 export async function vadCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(
