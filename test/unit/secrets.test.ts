@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEngine, type RunningEngine } from '../../src/main/engine';
+import { redact, rememberSecret } from '../../src/shared/redact';
 import { TestClient } from '../helpers/engine-client';
 import { startKeyLoggingUpstream, type KeyLoggingUpstream } from '../helpers/key-logging-upstream';
 
@@ -50,6 +51,26 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
 }
 
 const passwordUrl = (): string => `http://${URL_USER}:${URL_PASSWORD}@${upstream.url.replace('http://', '')}`;
+
+describe('redact()', () => {
+  it('masks what a secret looks like, and every key the process has read', () => {
+    const cases: [string, string][] = [
+      ['openai:key=sk-abc123,model=x', 'openai:key=***,model=x'],
+      ['GET /v1?api_key=abc123&x=1', 'GET /v1?api_key=***&x=1'],
+      ['url=https://bob:hunter2@host/v1', 'url=https://***@host/v1'],
+      ['Authorization: Bearer sk-abc123 refused', 'Authorization: Bearer *** refused'],
+      ['{"authorization":"Basic Ym9iOmh1bnRlcjI="}', '{"authorization":"Basic ***"}'],
+      ['sent bearer abcdef123456', 'sent bearer ***'],
+    ];
+    for (const [text, masked] of cases) expect(redact(text)).toBe(masked);
+    // Advice and placeholders are not keys.
+    for (const advice of ['add key=… to the lane spec', '"x" is not key=value', 'cerebras:key=***']) {
+      expect(redact(advice)).toBe(advice);
+    }
+    rememberSecret('gsk-remembered-9d1e');
+    expect(redact('the provider said gsk-remembered-9d1e is wrong')).toBe('the provider said *** is wrong');
+  });
+});
 
 // Each case spawns the CLI through tsx: seconds apiece on a busy 2-core machine.
 describe('the CLI prints no secret', { timeout: 90_000 }, () => {

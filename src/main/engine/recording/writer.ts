@@ -5,10 +5,11 @@
 import { closeSync, openSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { RECORDING_FORMAT, RECORDING_VERSION, RecordingError, startsLikeRecording } from './format';
 import type { RecordedTurn, Recording } from './format';
+import { redact } from '../../../shared/redact';
 
 export interface RecordingHeader {
   provider: Recording['provider'];
-  /** Already masked: no key may reach this point. */
+  /** Masked by the caller, and again here through the one redaction path. */
   spec: string;
 }
 
@@ -20,12 +21,13 @@ export class RunRecorder {
     readonly file: string,
     header: RecordingHeader,
   ) {
+    const spec = redact(header.spec);
     this.recording = {
       format: RECORDING_FORMAT,
       version: RECORDING_VERSION,
       recordedAt: new Date().toISOString(),
       provider: { ...header.provider },
-      spec: header.spec,
+      spec,
       turns: [],
     };
     refuseForeignFile(file);
@@ -39,7 +41,12 @@ export class RunRecorder {
 
   /** Appends a turn and rewrites the file. Throws RecordingError when the file cannot be written. */
   addTurn(turn: RecordedTurn): void {
-    this.recording.turns.push(turn);
+    // A provider's error may quote what it was sent; the file is shared more widely than a terminal.
+    this.recording.turns.push(
+      turn.error === undefined
+        ? turn
+        : { ...turn, error: { ...turn.error, message: redact(turn.error.message) } },
+    );
     this.write();
   }
 
