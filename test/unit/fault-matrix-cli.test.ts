@@ -193,7 +193,7 @@ describe('dialtone chat: every provider fault is one clear line, a failure exit,
       }
       expect(afterRequestMs, 'the request reached the server').not.toBeNull();
       if (row.stall) {
-        expect(afterRequestMs!).toBeGreaterThanOrEqual(STALL_MS - 100);
+        // The stall clock starts before the connection (the line names the 1.5 s): no lower bound here.
         expect(afterRequestMs!).toBeLessThan(STALL_MS + PROMPT_ERROR_MS);
       } else {
         // accept-then-close runs with the 20 s default stall timeout: a hang until that timer fails here.
