@@ -294,6 +294,25 @@ describe('LLM client against a scripted server', () => {
     expect(err.message).toContain('Try again in 7 s');
   });
 
+  // Pins "… try again in 3s.. Try again in 3 s." and "(403): Not for you.." — a provider's full stop
+  // and ours doubled, the wait said twice.
+  it('a provider message ending in a full stop or naming the wait is not doubled', async () => {
+    handler = jsonError(429, 'Rate limit reached. Please try again in 3s.', { 'retry-after': '3' });
+    let err = await failure(LOCAL);
+    expect(err.message).toBe(
+      'OpenAI-compatible is rate limiting requests (429): Rate limit reached. Please try again in 3s.',
+    );
+    expect(err.retryAfterMs).toBe(3000);
+    handler = jsonError(429, 'Too many tokens per minute.', { 'retry-after': '2' });
+    err = await failure(LOCAL);
+    expect(err.message).toBe(
+      'OpenAI-compatible is rate limiting requests (429): Too many tokens per minute. Try again in 2 s.',
+    );
+    handler = jsonError(403, 'Not for you.');
+    err = await failure(LOCAL);
+    expect(err.message).toMatch(/^OpenAI-compatible refused the request \(403\): Not for you\. [^.]/);
+  });
+
   it('400/404/422 are bad_request with the provider message; 5xx is server', async () => {
     for (const status of [400, 404, 422]) {
       handler = jsonError(status, 'The model `nope` does not exist');
