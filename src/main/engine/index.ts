@@ -12,6 +12,7 @@ import { parseLaneSpec } from '../../shared/lane-spec';
 import { createLlmProvider } from './providers/llm';
 import type { LlmProvider } from './providers/llm/types';
 import { listenEngineServer, type EngineServerStats } from './server';
+import { resolveSendLimits, type SendQueueLimits } from './client-queue';
 import { startSimServer } from './sim/server';
 
 export interface EngineOptions {
@@ -26,6 +27,8 @@ export interface EngineOptions {
   /** Speech stages (tests inject scripted ones with known delays); default: the real providers. */
   speech?: SpeechFactories;
   clock?: Clock;
+  /** Bounds of each client's send queue (tests use small ones); default `DEFAULT_SEND_LIMITS`. */
+  sendLimits?: Partial<SendQueueLimits>;
 }
 
 export interface RunningEngine {
@@ -45,6 +48,7 @@ export interface RunningEngine {
 export async function startEngine(opts: EngineOptions = {}): Promise<RunningEngine> {
   const clock = opts.clock ?? systemClock;
   const env = opts.env ?? process.env;
+  const sendLimits = resolveSendLimits(opts.sendLimits);
   const sim = await startSimServer({ clock });
   const engine = new Engine({
     clock,
@@ -56,7 +60,14 @@ export async function startEngine(opts: EngineOptions = {}): Promise<RunningEngi
     createLlmProvider(parseLaneSpec('sim:tps=100000,ttft=0,max=4'), { clock, simBaseUrl: sim.url, env }),
   );
   const token = randomBytes(24).toString('base64url');
-  const stats: EngineServerStats = { rejectedUpgrades: 0, droppedMessages: 0, droppedAudioFrames: 0 };
+  const stats: EngineServerStats = {
+    rejectedUpgrades: 0,
+    droppedMessages: 0,
+    droppedAudioFrames: 0,
+    slowClientsClosed: 0,
+    coalescedTokenBatches: 0,
+    skippedAudioFrames: 0,
+  };
   const server = await listenEngineServer({
     engine,
     token,
@@ -64,6 +75,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<RunningEngi
     staticDir: opts.staticDir === undefined ? undefined : resolve(opts.staticDir),
     extraOrigins: opts.extraOrigins ?? [],
     stats,
+    sendLimits,
   });
   const port = server.port;
   const httpUrl = `http://127.0.0.1:${port}`;

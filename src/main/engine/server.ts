@@ -19,6 +19,12 @@ import {
 } from '../../shared/protocol';
 import { AUDIO_IN, AudioFrameError, decodeAudioFrame } from '../../shared/audio-frames';
 import type { Engine } from './engine';
+import {
+  ClientSendQueue,
+  DEFAULT_SEND_LIMITS,
+  type SendQueueLimits,
+  type SendQueueStats,
+} from './client-queue';
 
 /** Hard cap per WebSocket frame; larger frames close the connection (ws enforces it while reading). */
 const MAX_FRAME_BYTES = 1024 * 1024;
@@ -61,9 +67,12 @@ export interface EngineServerOptions {
   extraOrigins: string[];
   /** Counts of what was refused, for diagnostics and tests. */
   stats: EngineServerStats;
+  /** Bounds of each client's send queue; default `DEFAULT_SEND_LIMITS`. */
+  sendLimits?: SendQueueLimits;
 }
 
-export interface EngineServerStats {
+/** Counts of what was refused, and what the per-client send queues did (see client-queue.ts). */
+export interface EngineServerStats extends SendQueueStats {
   rejectedUpgrades: number;
   droppedMessages: number;
   droppedAudioFrames: number;
@@ -129,13 +138,23 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 function attachClient(ws: WebSocket, opts: EngineServerOptions): void {
+  // Every event to this client goes through its bounded queue, so one that stops reading costs
+  // the engine a few MiB at most before it is closed (and the page reconnects).
+  const queue = new ClientSendQueue(
+    {
+      get bufferedAmount() {
+        return ws.bufferedAmount;
+      },
+      isOpen: () => ws.readyState === ws.OPEN,
+      write: (data) => ws.send(data, { binary: typeof data !== 'string' }),
+      close: (code, reason) => ws.close(code, reason),
+    },
+    opts.stats,
+    opts.sendLimits ?? DEFAULT_SEND_LIMITS,
+  );
   const client = {
-    send(event: EngineEvent): void {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
-    },
-    sendBinary(data: ArrayBuffer): void {
-      if (ws.readyState === ws.OPEN) ws.send(data, { binary: true });
-    },
+    send: (event: EngineEvent): void => queue.send(event),
+    sendBinary: (data: ArrayBuffer): void => queue.sendBinary(data),
   };
   let lastAudioErrorMs = -Infinity;
   const disconnect = opts.engine.connect(client);
@@ -185,7 +204,10 @@ function attachClient(ws: WebSocket, opts: EngineServerOptions): void {
     }
     opts.engine.handle(client, parsed.data);
   });
-  ws.on('close', disconnect);
+  ws.on('close', () => {
+    queue.dispose();
+    disconnect();
+  });
   ws.on('error', () => ws.terminate());
 }
 

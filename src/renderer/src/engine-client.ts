@@ -6,6 +6,7 @@
 import { AudioFrameError, decodeAudioFrame, type AudioFrame } from '../../shared/audio-frames';
 import { EngineEvent, TOKEN_PARAM, type ClientMessage } from '../../shared/protocol';
 import type { EngineConnection } from '../../shared/preload-api';
+import { describeClose } from '../../shared/socket-close';
 import { bestOfBurst, provisionalSync, type ClockSync, type PongSample } from './clock-sync';
 
 export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'stopped';
@@ -18,6 +19,11 @@ export interface ConnectionInfo {
   retryInMs?: number;
   /** Why the last attempt failed or the socket closed, when known. */
   reason?: string;
+  /**
+   * Why the last open socket closed, in words; kept once the page is connected again, so it can
+   * say why it reconnected (e.g. the engine dropped it for falling behind).
+   */
+  lastDrop?: string;
 }
 
 export interface EngineClientHandlers {
@@ -57,6 +63,7 @@ export class EngineClient {
   private socket: WebSocket | null = null;
   private stopped = true;
   private attempt = 0;
+  private lastDrop: string | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private syncTimer: ReturnType<typeof setTimeout> | null = null;
   private pongTimer: ReturnType<typeof setTimeout> | null = null;
@@ -145,17 +152,19 @@ export class EngineClient {
     socket.onopen = () => {
       if (this.socket !== socket) return;
       this.attempt = 0;
-      this.report({ status: 'open', attempt: 0 });
+      this.report({ status: 'open', attempt: 0, lastDrop: this.lastDrop });
       this.startBurst();
     };
     socket.onmessage = (ev: MessageEvent) => {
       if (this.socket === socket) this.receive(ev.data);
     };
-    socket.onclose = (ev: CloseEvent) => {
+    socket.onclose = (ev: { code: number; reason: string }) => {
       if (this.socket !== socket) return;
       this.socket = null;
       this.clearTimers();
-      if (!this.stopped) this.scheduleReconnect(ev.reason || `socket closed (code ${ev.code})`);
+      // The engine's `hello` on the next socket resyncs everything this page missed.
+      this.lastDrop = describeClose(ev.code, ev.reason);
+      if (!this.stopped) this.scheduleReconnect(this.lastDrop);
     };
     // An error is always followed by close, which does the work.
     socket.onerror = () => {};
@@ -165,7 +174,13 @@ export class EngineClient {
     if (this.stopped) return;
     const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)] ?? 4_000;
     this.attempt += 1;
-    this.report({ status: 'reconnecting', attempt: this.attempt, retryInMs: delay, reason });
+    this.report({
+      status: 'reconnecting',
+      attempt: this.attempt,
+      retryInMs: delay,
+      reason,
+      lastDrop: this.lastDrop,
+    });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       void this.open();

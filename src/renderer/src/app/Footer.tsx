@@ -42,6 +42,11 @@ export function Footer() {
           {connection.reason}
         </span>
       )}
+      {connection.status === 'open' && connection.lastDrop && (
+        <span className="conn-reason" data-testid="connection-reason">
+          reconnected: {connection.lastDrop}
+        </span>
+      )}
       <span className="clock" data-testid="clock-sync">
         {syncText}
       </span>
