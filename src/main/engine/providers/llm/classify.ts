@@ -68,12 +68,13 @@ function unreachable(err: unknown, ctx: FailureContext): LlmError {
   if (reason === BLOCKED_PORT) {
     return fail('network', ctx, `${label} at ${baseURL}: ${blockedPortAdvice(baseURL)}`, err);
   }
+  // A close and a reset are one thing to the user: which one arrives is a race between our request
+  // bytes and the server's close (a reset when the request was already on its way).
   if (reason === CLOSED || reason === RESET) {
-    const verb = reason === CLOSED ? 'closed' : 'reset';
     const advice = isLocal(baseURL)
       ? 'is that port an OpenAI-compatible HTTP server?'
       : 'try again in a moment';
-    const text = `${label} at ${baseURL} ${verb} the connection without answering — ${advice}`;
+    const text = `${label} at ${baseURL} closed the connection without answering — ${advice}`;
     return fail('network', ctx, text, err);
   }
   return fail('network', ctx, `Could not reach ${label} at ${baseURL} (${reason})${hint(ctx)}`, err);
