@@ -44,6 +44,8 @@ interface Row {
 interface Outcome {
   code: number | null;
   stderr: string;
+  /** The reply's tokens as printed before the failure (drop and stall rows). */
+  stdout: string;
   /** Request arrival → process exit, ms; null when nothing was ever connected to. */
   afterRequestMs: number | null;
 }
@@ -148,12 +150,13 @@ async function runRow(row: Row): Promise<Outcome> {
   const env = { ...process.env, DIALTONE_STALL_TIMEOUT_MS: row.stall ? String(STALL_MS) : '' };
   const child = spawn(BIN, ['chat', 'hi', '--lane', lane], { env });
   let stderr = '';
+  let stdout = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdout.resume();
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const endMs = performance.now();
   const arrivedMs = server?.firstConnectionMs ?? null;
-  return { code, stderr, afterRequestMs: arrivedMs === null ? null : endMs - arrivedMs };
+  return { code, stderr, stdout, afterRequestMs: arrivedMs === null ? null : endMs - arrivedMs };
 }
 
 /** Runs at most `n` of the given jobs at a time, in the order they were handed in. */
@@ -176,8 +179,10 @@ describe('dialtone chat: every provider fault is one clear line, a failure exit,
   it.each(ROWS)(
     '$name',
     async (row) => {
-      const { code, stderr, afterRequestMs } = await outcomes.get(row.name)!;
+      const { code, stderr, stdout, afterRequestMs } = await outcomes.get(row.name)!;
       expect(code, stderr).toBe(PROVIDER_FAILURE_EXIT);
+      // A reply cut short ends its own line, so on a terminal the error does not run on from it.
+      if (stdout !== '') expect(stdout.endsWith('\n'), stdout).toBe(true);
       expect(stderr.endsWith('\n'), stderr).toBe(true);
       const lines = stderr.slice(0, -1).split('\n');
       expect(lines, stderr).toHaveLength(1);

@@ -16,6 +16,8 @@ export async function chatCommand(argv: string[]): Promise<void> {
   if (prompt === '') throw new CliError(`no prompt given\nusage: ${USAGE}`);
   const json = values.json === true;
   let sim: SimServer | undefined;
+  /** A reply cut short leaves its tokens on a line of their own, not under the error that follows. */
+  let replyOpen = false;
   try {
     const spec = parseLaneSpec(String(values.lane ?? 'fast'));
     if (spec.provider === 'sim' && spec.url === undefined) sim = await startSimServer();
@@ -33,7 +35,9 @@ export async function chatCommand(argv: string[]): Promise<void> {
       ],
       signal: abort.signal,
       onEvent: (event) => {
-        if (!json && event.kind === 'token') process.stdout.write(event.text);
+        if (json || event.kind !== 'token') return;
+        process.stdout.write(event.text);
+        replyOpen = true;
       },
     });
     const m = result.metrics;
@@ -57,6 +61,7 @@ export async function chatCommand(argv: string[]): Promise<void> {
       );
     }
   } catch (err) {
+    if (replyOpen) process.stdout.write('\n');
     if (err instanceof LaneSpecError || err instanceof LlmError) throw new CliError(err.message);
     throw err;
   } finally {
