@@ -51,6 +51,8 @@ export interface SimLaneSpec {
   url?: string;
   /** Record every turn of this lane to this file (see src/main/engine/recording). */
   record?: string;
+  /** `context=N`: the context window, characters of message content (default: the provider's). */
+  contextChars?: number;
 }
 
 export interface RemoteLaneSpec {
@@ -64,6 +66,8 @@ export interface RemoteLaneSpec {
   temperature?: number;
   /** Record every turn of this lane to this file (see src/main/engine/recording). */
   record?: string;
+  /** `context=N`: the context window, characters of message content (default: the provider's). */
+  contextChars?: number;
 }
 
 /** `replay:file=/path/run.json`: a recorded run played back offline with its original timing. */
@@ -75,19 +79,19 @@ export interface ReplayLaneSpec {
 
 export type LaneSpec = SimLaneSpec | RemoteLaneSpec | ReplayLaneSpec;
 
-export class LaneSpecError extends Error {
-  override name = 'LaneSpecError';
-}
-
 /**
  * A spec that cannot be used. Its message quotes the spec, so it is redacted here, once: `key=…`
  * values and URL credentials never reach the UI, stderr or a log through a spec error.
  */
-export const DEFAULT_SIM_KNOBS: SimKnobs = {
-  tps: 2000,
+export class LaneSpecError extends Error {
+  override name = 'LaneSpecError';
   constructor(message: string) {
     super(redact(message));
   }
+}
+
+export const DEFAULT_SIM_KNOBS: SimKnobs = {
+  tps: 2000,
   ttftMs: 150,
   reasoningTokens: 0,
   jitter: 0,
@@ -116,8 +120,9 @@ const SIM_KEYS = [
   'fault',
   'url',
   'record',
+  'context',
 ] as const;
-const REMOTE_KEYS = ['url', 'model', 'key', 'max', 'temperature', 'record'] as const;
+const REMOTE_KEYS = ['url', 'model', 'key', 'max', 'temperature', 'record', 'context'] as const;
 const REPLAY_KEYS = ['file'] as const;
 
 export function parsePairs(body: string, spec: string): Map<string, string> {
@@ -213,6 +218,8 @@ export function parseLaneSpec(input: string): LaneSpec {
     const tokens = get('tokens');
     if (tokens !== undefined) knobs.replyTokens = Math.round(num(spec, 'tokens', tokens, 1, 1_000_000));
     const out: SimLaneSpec = { provider: 'sim', knobs };
+    const context = get('context');
+    if (context !== undefined) out.contextChars = parseContextChars(spec, context);
     const fault = get('fault');
     if (fault !== undefined) out.fault = parseFault(spec, fault);
     const url = get('url');
@@ -235,6 +242,8 @@ export function parseLaneSpec(input: string): LaneSpec {
   if (max !== undefined) out.maxTokens = Math.round(num(spec, 'max', max, 1, 1_000_000));
   const temperature = get('temperature');
   if (temperature !== undefined) out.temperature = num(spec, 'temperature', temperature, 0, 2);
+  const context = get('context');
+  if (context !== undefined) out.contextChars = parseContextChars(spec, context);
   if (record !== undefined) out.record = record;
   if (provider === 'openai-compatible' && out.url === undefined) {
     throw new LaneSpecError(`lane spec "${spec}": openai-compatible needs url=http://host:port/v1`);
@@ -252,6 +261,14 @@ export function checkUrl(spec: string, url: string): string {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new LaneSpecError(`lane spec "${spec}": url=${url} must be http or https`);
   }
+  // fetch refuses such a URL anyway, and the spec text is shown to every client: refuse it outright,
+  // without quoting it.
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new LaneSpecError(
+      'url= must not carry a user name or password: give the key as key=… or in the ' +
+        "provider's environment variable (e.g. OPENAI_COMPATIBLE_API_KEY)",
+    );
+  }
   return url.replace(/\/+$/, '');
 }
 
@@ -261,14 +278,6 @@ export function formatLaneSpec(spec: LaneSpec): string {
   if (spec.provider === 'replay') {
     parts.push(`file=${spec.file}`);
   } else if (spec.provider === 'sim') {
-  // fetch refuses such a URL anyway, and the spec text is shown to every client: refuse it outright,
-  // without quoting it.
-  if (parsed.username !== '' || parsed.password !== '') {
-    throw new LaneSpecError(
-      'url= must not carry a user name or password: give the key as key=… or in the ' +
-        "provider's environment variable (e.g. OPENAI_COMPATIBLE_API_KEY)",
-    );
-  }
     const k = spec.knobs;
     parts.push(`tps=${k.tps}`, `ttft=${k.ttftMs}`);
     if (k.reasoningTokens) parts.push(`reasoning=${k.reasoningTokens}`);
@@ -276,6 +285,7 @@ export function formatLaneSpec(spec: LaneSpec): string {
     if (k.seed !== DEFAULT_SIM_KNOBS.seed) parts.push(`seed=${k.seed}`);
     if (k.maxTokens !== undefined) parts.push(`max=${k.maxTokens}`);
     if (k.replyTokens !== undefined) parts.push(`tokens=${k.replyTokens}`);
+    if (spec.contextChars !== undefined) parts.push(`context=${spec.contextChars}`);
     if (spec.fault) parts.push(`fault=${formatFault(spec.fault)}`);
     if (spec.url) parts.push(`url=${spec.url}`);
     if (spec.record !== undefined) parts.push(`record=${spec.record}`);
@@ -285,10 +295,16 @@ export function formatLaneSpec(spec: LaneSpec): string {
     if (spec.key) parts.push('key=***');
     if (spec.maxTokens !== undefined) parts.push(`max=${spec.maxTokens}`);
     if (spec.temperature !== undefined) parts.push(`temperature=${spec.temperature}`);
+    if (spec.contextChars !== undefined) parts.push(`context=${spec.contextChars}`);
     if (spec.record !== undefined) parts.push(`record=${spec.record}`);
   }
   // A URL may still carry a secret of its own (`?key=…`): the text goes through the redaction path.
   return redact(parts.length ? `${spec.provider}:${parts.join(',')}` : spec.provider);
+}
+
+/** `context=N`: characters of message content a request may carry (~4 per token), 1,000–4,000,000. */
+function parseContextChars(spec: string, value: string): number {
+  return Math.round(num(spec, 'context', value, 1_000, 4_000_000));
 }
 
 function formatFault(f: SimFault): string {

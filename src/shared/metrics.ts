@@ -42,6 +42,21 @@ export const LlmTurnMetrics = z.object({
 export type LlmTurnMetrics = z.infer<typeof LlmTurnMetrics>;
 
 /**
+ * What of the conversation a request sent (see src/main/engine/context-window.ts). The budget is in
+ * characters of message content, system prompt included (~4 characters per token in English).
+ */
+export const ContextWindowReport = z.object({
+  /** Conversation entries sent (the system prompt not counted). */
+  sentEntries: z.number().int().nonnegative(),
+  /** Oldest entries of the conversation left out to fit the budget; 0 when all of it fit. */
+  droppedEntries: z.number().int().nonnegative(),
+  /** Characters of message content sent, system prompt included. */
+  chars: z.number().int().nonnegative(),
+  budgetChars: z.number().int().nonnegative(),
+});
+export type ContextWindowReport = z.infer<typeof ContextWindowReport>;
+
+/**
  * One turn's timeline: the segments of DESIGN.md's latency table, ms; null where a stage did not
  * run (typed input has no endpoint or STT; text mode has no speech).
  */
@@ -71,6 +86,8 @@ export const TurnTimeline = z.object({
   interrupted: z.boolean(),
   /** What the provider said about its own time (splits TTFT into queue / prefill / the rest). */
   providerTiming: ProviderTiming.optional(),
+  /** The request's context window: how much of the conversation it sent, and whether it trimmed. */
+  context: ContextWindowReport.optional(),
   /** Engine times of the anchors, ms (for the overlay's waterfall). */
   at: z.object({
     lastVoicedMs: z.number().nullable(),

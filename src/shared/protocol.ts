@@ -129,7 +129,6 @@ export const LaneSnapshot = z.object({
   provider: z.string(),
   model: z.string(),
   state: LaneState,
-  history: z.array(ChatEntry),
   /** Speech settings: STT and TTS specs (keys masked), microphone mode. */
   speech: z.object({
     stt: z.string(),
@@ -138,6 +137,27 @@ export const LaneSnapshot = z.object({
   }),
 });
 export type LaneSnapshot = z.infer<typeof LaneSnapshot>;
+
+/**
+ * Most conversation entries (and characters of their text) `hello` carries per lane: a client that
+ * (re)connects to a lane thousands of turns long must cost bounded bytes, like every turn does. The
+ * renderer keeps as many, so a live page and a reloaded one show the same conversation.
+ */
+export const HELLO_HISTORY_ENTRIES = 200;
+export const HELLO_HISTORY_CHARS = 100_000;
+
+/**
+ * A lane in `hello`: its state and the end of its conversation. Afterwards the conversation grows by
+ * `history.append`, never through `lane.state`, so what a turn costs a client does not depend on how
+ * long the conversation is.
+ */
+export const LaneHello = LaneSnapshot.extend({
+  /** The conversation's last entries since the reset, oldest first (at most `HELLO_HISTORY_ENTRIES`). */
+  history: z.array(ChatEntry),
+  /** Older entries of the conversation not sent. */
+  omittedEntries: z.number().int().nonnegative(),
+});
+export type LaneHello = z.infer<typeof LaneHello>;
 
 export const ProviderInfo = z.object({
   id: z.string(),
@@ -178,7 +198,7 @@ export const EngineEvent = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('hello'),
     engineMs: z.number(),
-    lanes: z.array(LaneSnapshot),
+    lanes: z.array(LaneHello),
     presets: z.array(z.object({ name: z.string(), spec: z.string(), label: z.string() })),
     providers: z.array(ProviderInfo),
     /**
@@ -194,10 +214,21 @@ export const EngineEvent = z.discriminatedUnion('type', [
     recentTurns: z.array(RecentTurn),
   }),
   z.object({ type: z.literal('pong'), id: z.number(), clientMs: z.number(), engineMs: z.number() }),
+  /** The lane's backend, state or speech settings changed (never its conversation: see `history.append`). */
   z.object({ type: z.literal('lane.state'), lane: LaneSnapshot }),
+  /**
+   * A turn ended: its entries (the user's line and the reply, or a bot's line), sent once. An entry
+   * with the same `turnId` a client already holds (from `hello` mid-turn) is replaced, not repeated.
+   */
+  z.object({
+    type: z.literal('history.append'),
+    laneId: LaneId,
+    turnId: z.string(),
+    entries: z.array(ChatEntry),
+  }),
   z.object({ type: z.literal('lane.removed'), laneId: LaneId }),
   /**
-   * The lane was reset: its conversation and recent turns are gone. `staleTurnIds` are turns from
+   * The lane was reset: its conversation and recent turns are gone (clients empty its history). `staleTurnIds` are turns from
    * before the reset still winding down; their `turn.metrics` will follow but belong to no history.
    */
   z.object({ type: z.literal('lane.cleared'), laneId: LaneId, staleTurnIds: z.array(z.string()) }),

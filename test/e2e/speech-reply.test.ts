@@ -86,10 +86,12 @@ describe('a typed message gets a spoken reply', () => {
     expect(interrupt).toBeDefined();
     // The lane's history keeps the heard words of the cut reply: a prefix, shorter than the full reply.
     await expect
-      .poll(() => {
-        const state = [...events].reverse().find((e) => e.type === 'lane.state' && e.lane.laneId === laneId);
-        return state?.type === 'lane.state' ? state.lane.history.filter((h) => h.interrupted).length : 0;
-      })
+      .poll(
+        () =>
+          events.filter(
+            (e) => e.type === 'history.append' && e.laneId === laneId && e.entries.some((h) => h.interrupted),
+          ).length,
+      )
       .toBeGreaterThan(0);
   });
 });

@@ -3,7 +3,7 @@
  * wait for one matching a predicate.
  */
 import WebSocket from 'ws';
-import { EngineEvent, type ClientMessage } from '../../src/shared/protocol';
+import { EngineEvent, type ChatEntry, type ClientMessage } from '../../src/shared/protocol';
 
 export class TestClient {
   readonly events: EngineEvent[] = [];
@@ -67,6 +67,36 @@ export class TestClient {
 
   of<T extends EngineEvent['type']>(type: T): Extract<EngineEvent, { type: T }>[] {
     return this.events.filter((e) => e.type === type) as Extract<EngineEvent, { type: T }>[];
+  }
+
+  /**
+   * A lane's conversation as this client holds it: the history `hello` carried, grown by each
+   * `history.append` (an entry of the same turn replaced, not repeated), emptied by `lane.cleared`.
+   */
+  history(laneId: string): ChatEntry[] {
+    let entries: ChatEntry[] = [];
+    for (const e of this.events) {
+      if (e.type === 'hello') entries = e.lanes.find((l) => l.laneId === laneId)?.history ?? [];
+      else if (e.type === 'lane.cleared' && e.laneId === laneId) entries = [];
+      else if (e.type === 'history.append' && e.laneId === laneId)
+        entries = [...entries.filter((h) => h.turnId !== e.turnId), ...e.entries];
+    }
+    return entries;
+  }
+
+  /** The lane's conversation once it holds at least `count` entries (within `timeoutMs`). */
+  async waitForHistory(laneId: string, count: number, timeoutMs = 10_000): Promise<ChatEntry[]> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const entries = this.history(laneId);
+      if (entries.length >= count) return entries;
+      if (performance.now() > deadline) {
+        throw new Error(
+          `timed out waiting for ${count} history entries on ${laneId} (have ${entries.length})`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   close(): void {

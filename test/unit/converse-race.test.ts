@@ -151,7 +151,7 @@ describe('goodbye, fast vs gpu, with speech on the virtual speaker', () => {
     handovers.sort((a, b) => a - b);
     expect(handovers[Math.floor(handovers.length / 2)]).toBeLessThan(25);
     // The lane's history keeps the lines with their speakers.
-    const laneState = engine.engine.lane('fast').snapshot();
+    const laneState = engine.engine.lane('fast').helloSnapshot();
     expect(laneState.history.map((h) => h.speaker)).toEqual(
       expected.map((_, i) => (i % 2 === 0 ? 'Ada' : 'Ben')),
     );

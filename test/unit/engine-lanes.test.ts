@@ -35,12 +35,12 @@ describe('lanes over the engine socket, against the embedded simulated backend',
     expect(done.metrics.ttftMs).toBeLessThan(600);
     expect(done.metrics.tokensPerSecond).toBeGreaterThan(600);
     expect(done.metrics.tokensPerSecond).toBeLessThan(1400);
-    const state = await client.waitFor(
-      'lane.state',
-      (e) => e.lane.laneId === 'a' && e.lane.history.length === 2,
-    );
-    expect(state.lane.history.map((h) => h.role)).toEqual(['user', 'assistant']);
-    expect(state.lane.history[1]?.text).toBe(done.text);
+    // The turn's entries travel once, when it ends; `lane.state` carries no history.
+    const appended = await client.waitFor('history.append', (e) => e.laneId === 'a');
+    expect(appended.turnId).toBe(done.turnId);
+    expect(appended.entries.map((h) => h.role)).toEqual(['user', 'assistant']);
+    expect(appended.entries[1]?.text).toBe(done.text);
+    expect(client.of('lane.state').every((e) => !('history' in e.lane))).toBe(true);
   });
 
   it('runs two lanes at once; the faster backend finishes first', async () => {
@@ -81,11 +81,7 @@ describe('lanes over the engine socket, against the embedded simulated backend',
     client.send({ type: 'lane.configure', laneId: 'c', spec: 'sim:tps=5000,ttft=0' });
     client.send({ type: 'chat.send', laneId: 'c', text: 'And now?' });
     const done = await client.waitFor('llm.done', (e) => e.laneId === 'c');
-    const state = await client.waitFor(
-      'lane.state',
-      (e) => e.lane.laneId === 'c' && e.lane.history.length === 4,
-    );
-    expect(state.lane.history).toMatchObject([
+    expect(await client.waitForHistory('c', 4)).toMatchObject([
       { role: 'user' },
       { role: 'assistant', text: interrupt.heardText, interrupted: true },
       { role: 'user', text: 'And now?' },
@@ -125,16 +121,17 @@ describe('lanes over the engine socket, against the embedded simulated backend',
     client.send({ type: 'chat.send', laneId: 'barge', text: 'Second question.' });
     await client.waitFor('interrupt', (e) => e.laneId === 'barge');
     await client.waitFor('llm.done', (e) => e.laneId === 'barge');
-    const state = await client.waitFor(
-      'lane.state',
-      (e) => e.lane.laneId === 'barge' && e.lane.history.length === 4,
-    );
-    expect(state.lane.history.map((h) => `${h.role}${h.interrupted ? '!' : ''}`)).toEqual([
+    const history = await client.waitForHistory('barge', 4);
+    expect(history.map((h) => `${h.role}${h.interrupted ? '!' : ''}`)).toEqual([
       'user',
       'assistant!',
       'user',
       'assistant',
     ]);
+    const state = await client.waitFor(
+      'lane.state',
+      (e) => e.lane.laneId === 'barge' && e.lane.state === 'idle',
+    );
     expect(state.lane.state).toBe('idle');
   });
 });

@@ -99,7 +99,9 @@ describe('recent turns for clients that connect later', () => {
         e.lane.state === 'idle' &&
         client.events.indexOf(e) > client.events.indexOf(late),
     );
-    expect(idle.lane.history).toEqual([]);
+    expect(idle.lane.state).toBe('idle');
+    expect(client.of('history.append').filter((e) => e.turnId === started.turnId)).toEqual([]);
+    expect(client.history('mid')).toEqual([]);
     expect(await recentOnConnect('mid')).toEqual([]);
   });
 

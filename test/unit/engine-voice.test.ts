@@ -116,11 +116,8 @@ describe('voice turn, open mic', () => {
     expect(timeline.gapMs).toBeCloseTo(audibleMs - timeline.at.lastVoicedMs!, 5);
     expect(timeline.speechMs).toBe(playedMs);
     expect(timeline.tokens).toBe(done.metrics.tokens);
-    const state = await client.waitFor(
-      'lane.state',
-      (e) => e.lane.laneId === 'v' && e.lane.history.length === 2,
-    );
-    expect(state.lane.history[1]).toMatchObject({ role: 'assistant', text: done.text });
+    const history = await client.waitForHistory('v', 2);
+    expect(history[1]).toMatchObject({ role: 'assistant', text: done.text });
   });
 
   it('barge-in: speaking over the bot interrupts it, and history keeps only what was heard', async () => {
@@ -158,11 +155,11 @@ describe('voice turn, open mic', () => {
     );
     expect(timeline.interrupted).toBe(true);
     expect(timeline.speechMs).toBe(1_000);
-    const state = await client.waitFor(
-      'lane.state',
-      (e) => e.lane.laneId === 'b' && e.lane.history.some((h) => h.role === 'assistant'),
+    const appended = await client.waitFor(
+      'history.append',
+      (e) => e.laneId === 'b' && e.entries.some((h) => h.role === 'assistant'),
     );
-    const heard = state.lane.history.find((h) => h.role === 'assistant')!;
+    const heard = appended.entries.find((h) => h.role === 'assistant')!;
     // 1 s of audio at 200 ms per word: about five words were heard, not the whole reply.
     expect(heard.interrupted).toBe(true);
     const words = heard.text.split(/\s+/).filter(Boolean).length;

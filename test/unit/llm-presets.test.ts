@@ -89,6 +89,8 @@ describe('LLM presets', () => {
     const sim = createLlmProvider(parseLaneSpec('sim:tps=2000,ttft=150,reasoning=400'), deps());
     expect(sim).toMatchObject({ id: 'sim', model: 'dialtone-sim' });
     expect(sim.label).toBe('Simulated · 2,000 tok/s, TTFT 150 ms, 400 reasoning tokens');
-    expect(() => createLlmProvider(parseLaneSpec('sim'), { clock: systemClock, env: {} })).toThrow(LaneSpecError);
+    expect(() => createLlmProvider(parseLaneSpec('sim'), { clock: systemClock, env: {} })).toThrow(
+      LaneSpecError,
+    );
   });
 });

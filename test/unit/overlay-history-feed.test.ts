@@ -5,12 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TurnTimeline } from '../../src/shared/metrics';
-import {
-  RECENT_TURNS,
-  type EngineEvent,
-  type LaneSnapshot,
-  type RecentTurn,
-} from '../../src/shared/protocol';
+import { RECENT_TURNS, type EngineEvent, type LaneHello, type RecentTurn } from '../../src/shared/protocol';
 import { HistoryFeed } from '../../src/renderer/src/overlay/history-feed';
 import { createOverlayStore, type HistoryEntry } from '../../src/renderer/src/overlay/overlay-store';
 
@@ -50,7 +45,7 @@ const turn = (laneId: string, n: number): RecentTurn => ({
   timeline: timeline(100 + n),
 });
 
-function lane(laneId: string, label = laneId): LaneSnapshot {
+function lane(laneId: string, label = laneId): LaneHello {
   return {
     laneId,
     label,
@@ -59,11 +54,12 @@ function lane(laneId: string, label = laneId): LaneSnapshot {
     model: 'sim-1',
     state: 'idle',
     history: [],
+    omittedEntries: 0,
     speech: { stt: 'typed', tts: 'none', mic: 'off' },
   };
 }
 
-function hello(lanes: LaneSnapshot[], recentTurns: RecentTurn[]): EngineEvent {
+function hello(lanes: LaneHello[], recentTurns: RecentTurn[]): EngineEvent {
   return { type: 'hello', engineMs: 5_000, lanes, presets: [], providers: [], voices: [], recentTurns };
 }
 

@@ -125,12 +125,12 @@ describe('local STT without the model', () => {
   });
 
   it('an unknown model is a spec error naming the known ones', () => {
-    expect(() => createStt(parseSttSpec('local:model=whisper-huge'), { clock: systemClock, env: {} })).toThrow(
-      LaneSpecError,
-    );
-    expect(() => createStt(parseSttSpec('local:model=whisper-huge'), { clock: systemClock, env: {} })).toThrow(
-      'unknown model "whisper-huge" (known: whisper-tiny.en)',
-    );
+    expect(() =>
+      createStt(parseSttSpec('local:model=whisper-huge'), { clock: systemClock, env: {} }),
+    ).toThrow(LaneSpecError);
+    expect(() =>
+      createStt(parseSttSpec('local:model=whisper-huge'), { clock: systemClock, env: {} }),
+    ).toThrow('unknown model "whisper-huge" (known: whisper-tiny.en)');
   });
 
   it('a model folder with broken files is one line naming the folder, not a crash', async () => {

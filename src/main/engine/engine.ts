@@ -49,7 +49,9 @@ export class Engine {
     client.send({
       type: 'hello',
       engineMs: this.deps.clock.now(),
-      lanes: [...this.lanes.values()].map((lane) => lane.snapshot()),
+      // Each lane's state and the end of its conversation (bounded: see HELLO_HISTORY_ENTRIES); the
+      // conversation then grows by `history.append`, so a reconnect resyncs through this hello alone.
+      lanes: [...this.lanes.values()].map((lane) => lane.helloSnapshot()),
       presets: Object.entries(LANE_PRESETS).map(([name, p]) => ({ name, spec: p.spec, label: p.label })),
       providers: listProviders(this.deps.env),
       voices: pickerVoices(),
@@ -58,10 +60,10 @@ export class Engine {
     return () => this.clients.delete(client);
   }
 
+  /** Every event to every client, through the one redaction path (no key or URL password goes out). */
   broadcast = (event: EngineEvent): void => {
     const safe = redactEvent(event);
     for (const client of this.clients) client.send(safe);
-  /** Every event to every client, through the one redaction path (no key or URL password goes out). */
   };
 
   /** Every frame of speech sent to the clients (turn audio for playback). */

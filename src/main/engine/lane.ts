@@ -10,12 +10,16 @@ import {
   RECENT_TURNS,
   type ChatEntry,
   type EngineEvent,
+  type LaneHello,
   type LaneSnapshot,
   type LaneState,
   type RecentTurn,
 } from '../../shared/protocol';
 import { formatSpeechSpec, parseSttSpec, parseTtsSpec } from '../../shared/speech-spec';
 import type { Clock } from './clock';
+import type { ContextWindowReport } from './context-window';
+import { LaneHistory } from './lane-history';
+import { LLM_PRESETS } from './providers/llm/presets';
 import type { ChatMessage, LlmProvider } from './providers/llm/types';
 import { runTurn, type ActiveTurn, type TurnOrigin, type TurnOutcome } from './turn';
 import type { ModelProgress } from './models/manager';
@@ -46,6 +50,8 @@ export interface LaneDeps {
 export interface TurnOptions {
   /** The whole context for this turn (system prompt included), instead of the lane's history. */
   messages?: ChatMessage[];
+  /** How `messages` was windowed (see context-window.ts), for the turn's timeline. */
+  context?: ContextWindowReport;
   /** Scripted reply for the simulated backend. */
   simReply?: string;
   /** This turn's voice (null: not spoken), instead of the lane's TTS. */
@@ -68,7 +74,8 @@ export const VOICE_SYSTEM_PROMPT =
 export class Lane {
   private spec: LaneSpec;
   private provider: LlmProvider;
-  private readonly history: ChatEntry[] = [];
+  /** The conversation since the reset, bounded (see lane-history.ts). */
+  private readonly history = new LaneHistory();
   private state: LaneState = 'idle';
   private turn: ActiveTurn | null = null;
   private turnCount = 0;
@@ -106,7 +113,6 @@ export class Lane {
       provider: this.provider.id,
       model: this.provider.model,
       state: this.state,
-      history: this.history.map((entry) => ({ ...entry })),
       speech: {
         stt: formatSpeechSpec(parseSttSpec(this.sttSpec)),
         tts: formatSpeechSpec(parseTtsSpec(this.ttsSpec)),
@@ -115,22 +121,50 @@ export class Lane {
     };
   }
 
-  /** Switches the backend. Throws LaneSpecError and keeps the old backend when the spec is bad. */
+  /** The lane as a client that connects now sees it: its state and the end of its conversation. */
+  helloSnapshot(): LaneHello {
+    return { ...this.snapshot(), ...this.history.forHello() };
+  }
+
+  /** The context window for this lane's requests, characters: `context=` in the spec, else the provider's. */
+  get contextChars(): number {
+    const spec = this.spec;
+    return (
+      (spec.provider === 'replay' ? undefined : spec.contextChars) ?? LLM_PRESETS[spec.provider].contextChars
+    );
+  }
+
+  /**
+   * Switches the backend. Throws LaneSpecError and keeps the old backend when the spec is bad. A
+   * turn in flight on the old backend is cancelled at once, as by `turn.cancel`: its reply would
+   * come from a backend the lane no longer shows, and its late failure (a stall 20 s on) must not
+   * land on the new one.
+   */
   configure(specText: string, label?: string): void {
     const spec = parseLaneSpec(specText);
     const provider = this.deps.createProvider(spec);
+    if (JSON.stringify(spec) !== JSON.stringify(this.spec)) this.cancel();
     this.spec = spec;
     this.provider = provider;
     if (label !== undefined) this.label = label;
     this.emitState();
   }
 
-  /** Sets the speech providers; a bad spec throws and leaves the old one in place. */
+  /**
+   * Sets the speech providers; a bad spec throws and leaves the old one in place. Switching the
+   * voice or the speech input cancels the turn in flight (and a transcription), like `configure`.
+   */
   configureSpeech(opts: { stt?: string; tts?: string }): void {
     if (opts.stt !== undefined) parseSttSpec(opts.stt);
     if (opts.tts !== undefined) parseTtsSpec(opts.tts);
     const stt = opts.stt === undefined ? undefined : this.deps.speech.createStt(opts.stt);
     const tts = opts.tts === undefined ? undefined : this.deps.speech.createTts(opts.tts);
+    const same = (a: string, b: string, parse: typeof parseSttSpec | typeof parseTtsSpec): boolean =>
+      formatSpeechSpec(parse(a)) === formatSpeechSpec(parse(b));
+    const sttChanged = opts.stt !== undefined && !same(opts.stt, this.sttSpec, parseSttSpec);
+    const ttsChanged = opts.tts !== undefined && !same(opts.tts, this.ttsSpec, parseTtsSpec);
+    if (sttChanged) this.transcribing?.abort();
+    if (sttChanged || ttsChanged) this.cancel();
     if (stt !== undefined && opts.stt !== undefined) {
       this.stt = stt;
       this.sttSpec = opts.stt;
@@ -195,7 +229,7 @@ export class Lane {
    */
   reset(): void {
     this.cancel();
-    this.history.length = 0;
+    this.history.clear();
     this.recent.length = 0;
     this.conversation += 1;
     this.deps.emit({ type: 'lane.cleared', laneId: this.id, staleTurnIds: [...this.unfinished] });
@@ -231,10 +265,30 @@ export class Lane {
     const conversation = this.conversation;
     const current = (): boolean => this.conversation === conversation;
     const fullOrigin: TurnOrigin = { userText, userDoneMs: this.deps.clock.now(), ...origin };
+    /** This turn's history entries, sent to the clients once, when the turn ends (`history.append`). */
+    const entries: ChatEntry[] = [];
+    const record = (entry: ChatEntry): void => {
+      entries.push(entry);
+      this.history.push(entry, this.contextChars);
+    };
+    let announced = false;
+    const announce = (): void => {
+      if (announced || entries.length === 0 || !current()) return;
+      announced = true;
+      this.deps.emit({
+        type: 'history.append',
+        laneId: this.id,
+        turnId,
+        entries: entries.map((e) => ({ ...e })),
+      });
+    };
     // The cancelled turn writes its partial reply to history first, so history keeps the spoken order.
     turn.done = (previous?.done ?? Promise.resolve())
       .then(async () => {
-        if (!options.speaker && current()) this.history.push({ role: 'user', text: userText, turnId });
+        if (!options.speaker && current()) record({ role: 'user', text: userText, turnId });
+        const windowed = options.messages
+          ? { messages: options.messages, report: options.context }
+          : this.history.context(VOICE_SYSTEM_PROMPT, this.contextChars);
         const outcome = await runTurn(turn, fullOrigin, {
           laneId: this.id,
           clock: this.deps.clock,
@@ -242,7 +296,8 @@ export class Lane {
           tts: options.tts !== undefined ? options.tts : this.tts,
           ...(options.simReply !== undefined ? { simReply: options.simReply } : {}),
           createChunker: this.deps.speech.createChunker,
-          messages: options.messages ?? this.messages(),
+          messages: windowed.messages,
+          ...(windowed.report ? { context: windowed.report } : {}),
           emit: this.deps.emit,
           sendAudio: (samples, sampleRate) =>
             this.deps.emitAudio({
@@ -267,7 +322,7 @@ export class Lane {
           if (this.recent.length > RECENT_TURNS) this.recent.splice(0, this.recent.length - RECENT_TURNS);
         }
         if (outcome.assistantText !== null && current()) {
-          this.history.push({
+          record({
             role: options.speaker?.role ?? 'assistant',
             text: outcome.assistantText,
             turnId,
@@ -275,6 +330,7 @@ export class Lane {
             ...(outcome.interrupted ? { interrupted: true } : {}),
           });
         }
+        announce();
         if (this.turn === turn) {
           this.turn = null;
           this.voice?.setBotSpeaking(false);
@@ -286,17 +342,21 @@ export class Lane {
       })
       .catch((err: unknown) => {
         this.unfinished.delete(turnId);
+        announce();
         // A fault of ours inside a turn: report it on this lane, keep the lane (and the engine) alive.
+        // A cancelled turn ends quietly, whatever it ran into on its way out.
         const message = err instanceof Error ? err.message : String(err);
-        this.deps.emit({
-          type: 'error',
-          laneId: this.id,
-          turnId,
-          stage: 'engine',
-          code: 'internal',
-          message,
-          recoverable: true,
-        });
+        if (!abort.signal.aborted) {
+          this.deps.emit({
+            type: 'error',
+            laneId: this.id,
+            turnId,
+            stage: 'engine',
+            code: 'internal',
+            message,
+            recoverable: true,
+          });
+        }
         if (this.turn === turn) {
           this.turn = null;
           this.setState(this.restingState());
@@ -421,16 +481,6 @@ export class Lane {
 
   private restingState(): LaneState {
     return this.micMode === 'off' ? 'idle' : 'listening';
-  }
-
-  private messages() {
-    const out = [{ role: 'system' as const, content: VOICE_SYSTEM_PROMPT }];
-    return [
-      ...out,
-      ...this.history
-        .filter((entry) => entry.text.trim() !== '')
-        .map((entry) => ({ role: entry.role, content: entry.text })),
-    ];
   }
 
   private setState(state: LaneState): void {

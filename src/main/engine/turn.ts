@@ -4,7 +4,7 @@
  * turn's timeline. Cancellation ends it quietly, keeping only what the listener heard.
  */
 import type { EngineEvent, LaneState } from '../../shared/protocol';
-import type { LlmTurnMetrics, TurnTimeline } from '../../shared/metrics';
+import type { ContextWindowReport, LlmTurnMetrics, TurnTimeline } from '../../shared/metrics';
 import type { Clock } from './clock';
 import { LlmError } from './providers/llm/errors';
 import { TtsError } from './providers/tts/errors';
@@ -52,6 +52,8 @@ export interface TurnDeps {
   tts: TtsPort | null;
   createChunker: () => ChunkerPort;
   messages: ChatMessage[];
+  /** How `messages` was windowed; it goes on the turn's timeline (the overlay shows a trim). */
+  context?: ContextWindowReport;
   emit: (event: EngineEvent) => void;
   sendAudio: (samples: Int16Array, sampleRate: number) => void;
   setState: (state: LaneState) => void;
@@ -117,6 +119,8 @@ export async function runTurn(turn: ActiveTurn, origin: TurnOrigin, deps: TurnDe
         },
         onChunk: (index, text) => emit({ type: 'tts.text', laneId, turnId, index, text }),
         onError: (err) => {
+          // A cancelled turn ends quietly: what its voice ran into on the way out is no one's news.
+          if (signal.aborted) return;
           const event = stageError(laneId, turnId, 'tts', err);
           failure ??= errorOf(event);
           emit(event);
@@ -154,9 +158,13 @@ export async function runTurn(turn: ActiveTurn, origin: TurnOrigin, deps: TurnDe
     }
   } catch (err) {
     turn.flush();
-    const event = stageError(laneId, turnId, 'llm', err);
-    failure ??= errorOf(event);
-    emit(event);
+    // Cancelled (`turn.cancel`, a new backend, a reset): the old request's failure, however late,
+    // never reaches the lane.
+    if (!signal.aborted) {
+      const event = stageError(laneId, turnId, 'llm', err);
+      failure ??= errorOf(event);
+      emit(event);
+    }
   }
 
   let playedMs: number | null = null;
@@ -176,7 +184,7 @@ export async function runTurn(turn: ActiveTurn, origin: TurnOrigin, deps: TurnDe
     assistantText = fullText ?? (turn.received.text === '' ? null : turn.received.text);
   }
 
-  const timeline = buildTimeline(
+  const built = buildTimeline(
     {
       userDoneMs: origin.userDoneMs,
       lastVoicedMs: origin.lastVoicedMs ?? null,
@@ -192,6 +200,7 @@ export async function runTurn(turn: ActiveTurn, origin: TurnOrigin, deps: TurnDe
     },
     llm,
   );
+  const timeline: TurnTimeline = deps.context ? { ...built, context: deps.context } : built;
   emit({ type: 'turn.metrics', laneId, turnId, timeline });
   return {
     assistantText,

@@ -137,6 +137,7 @@ export class ScenarioRace {
           clock: deps.clock,
           scenario,
           voices: voices[i]!,
+          contextChars: lane.contextChars,
           ...(req.maxTurns !== undefined ? { maxTurns: req.maxTurns } : {}),
           ...(req.live ? { live: true } : {}),
           onTurn: (turn) =>

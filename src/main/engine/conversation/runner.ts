@@ -8,8 +8,8 @@
 import type { TurnTimeline } from '../../../shared/metrics';
 import type { Scenario, StopRule, StoppedBy } from '../../../shared/scenario';
 import type { Clock } from '../clock';
+import { DEFAULT_CONTEXT_CHARS, fitContext, type WindowedContext } from '../context-window';
 import type { Lane, TurnResult } from '../lane';
-import type { ChatMessage } from '../providers/llm/types';
 import type { TtsPort } from '../voice/ports';
 import { GivenLine } from './instant';
 
@@ -50,6 +50,8 @@ export interface RunnerOptions {
   maxTurns?: number;
   /** Ignore the script: the personas generate live (the stop rule still ends the run). */
   live?: boolean;
+  /** Each request's context window, characters (the lane's `contextChars`); default DEFAULT_CONTEXT_CHARS. */
+  contextChars?: number;
   onTurn?: (turn: ScenarioTurn) => void;
 }
 
@@ -96,12 +98,14 @@ export class ConversationRunner {
       const opening = index === 0;
       const scripted = opening || this.opts.live ? undefined : scenario.script[index - 1];
       const userText = opening ? '' : lines.at(-1)!.text;
+      const view = personaView(scenario, speaker, lines, this.opts.contextChars);
       const result = await new Promise<TurnResult>((resolve) => {
         void lane.send(
           userText,
           { userDoneMs: endMs },
           {
-            messages: personaView(scenario, speaker, lines),
+            messages: view.messages,
+            context: view.report,
             tts: voices[speaker],
             speaker: { name: names[speaker]!, role: speaker === 0 ? 'user' : 'assistant' },
             onDone: resolve,
@@ -124,21 +128,25 @@ export class ConversationRunner {
   }
 }
 
-/** The context for `me`'s next line: its persona prompt, then the lines so far from its side. */
+/**
+ * The context for `me`'s next line: its persona prompt, then the newest lines so far from its side
+ * that fit the context window (each line is a turn of its own).
+ */
 export function personaView(
   scenario: Scenario,
   me: 0 | 1,
   lines: readonly { speaker: 0 | 1; text: string }[],
-): ChatMessage[] {
+  contextChars = DEFAULT_CONTEXT_CHARS,
+): WindowedContext {
   const self = scenario.personas[me];
   const other = scenario.personas[me === 0 ? 1 : 0];
-  return [
-    { role: 'system', content: `${self.prompt}\n\nYou are talking with ${other.name}. ${SPOKEN_STYLE}` },
-    ...lines.map((l) => ({
-      role: l.speaker === me ? ('assistant' as const) : ('user' as const),
-      content: l.text,
-    })),
-  ];
+  return fitContext(
+    `${self.prompt}\n\nYou are talking with ${other.name}. ${SPOKEN_STYLE}`,
+    lines.map((l) => [
+      { role: l.speaker === me ? ('assistant' as const) : ('user' as const), content: l.text },
+    ]),
+    contextChars,
+  );
 }
 
 /** Which rule, if any, ends the run after these lines (checked before each new line). */

@@ -1,7 +1,6 @@
 import { useCallback, useLayoutEffect, useMemo, useRef } from 'react';
-import type { LaneSnapshot } from '../../../shared/protocol';
 import { useServices } from '../app/services';
-import type { TurnView } from '../store/app-store';
+import type { LaneView, TurnView } from '../store/app-store';
 import { isFollowing, scrollToEnd, updateFollowing, type TextKind } from '../stream/painter';
 
 /**
@@ -9,7 +8,7 @@ import { isFollowing, scrollToEnd, updateFollowing, type TextKind } from '../str
  * painter streams in. The latest turn is drawn from live data even after it lands in history, so
  * the text the audience is reading never jumps.
  */
-export function Conversation({ lane, turn }: { lane: LaneSnapshot; turn: TurnView | undefined }) {
+export function Conversation({ lane, turn }: { lane: LaneView; turn: TurnView | undefined }) {
   const liveId = turn?.turnId ?? null;
   const entries = useMemo(
     () => (liveId === null ? lane.history : lane.history.filter((e) => e.turnId !== liveId)),
@@ -48,8 +47,13 @@ export function Conversation({ lane, turn }: { lane: LaneSnapshot; turn: TurnVie
       ref={scroller}
       onScroll={(e) => updateFollowing(e.currentTarget)}
     >
-      {entries.length === 0 && !turn && (
+      {entries.length === 0 && !turn && lane.omittedEntries === 0 && (
         <p className="hint">Ask anything — the reply streams at the backend’s speed.</p>
+      )}
+      {lane.omittedEntries > 0 && (
+        <p className="hint" data-testid="omitted-entries">
+          {lane.omittedEntries.toLocaleString('en-US')} earlier messages not shown
+        </p>
       )}
       {entries.map((e, i) =>
         e.role === 'user' ? (

@@ -6,7 +6,7 @@ import { historyBar } from './models';
 import { useOverlay } from './overlay-services';
 import type { HistoryEntry } from './overlay-store';
 import { SPARK_SIZE, WATERFALL_SIZE } from './painter';
-import { formatMs, quantile } from './segments';
+import { contextNote, formatMs, quantile } from './segments';
 import type { TurnTimeline } from '../../../shared/metrics';
 import { RECENT_TURNS } from '../../../shared/protocol';
 
@@ -71,6 +71,7 @@ export function OverlayLane({ laneId }: { laneId: string }) {
 
   const { p50, p90 } = gapStats(turns);
   const split = ttftSplit(turns.at(-1)?.timeline);
+  const trimmed = contextNote(turns.at(-1)?.timeline);
   const spoken = turns.some((t) => t.timeline.gapMs !== null);
   return (
     <article className="ov-lane" data-testid="overlay-lane" data-lane-id={laneId}>
@@ -100,6 +101,11 @@ export function OverlayLane({ laneId }: { laneId: string }) {
               last TTFT {formatMs(split.ttftMs)}: queue {formatMs(split.queueMs)} · prefill{' '}
               {formatMs(split.prefillMs)} · network &amp; the rest {formatMs(split.restMs)} (as the provider
               reports)
+            </p>
+          )}
+          {trimmed && (
+            <p className="ov-caption" data-testid="context-trimmed" title="The lane's last turn">
+              last turn: {trimmed}
             </p>
           )}
           <div className="ov-spark">

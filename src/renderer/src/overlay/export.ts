@@ -26,6 +26,8 @@ const CSV_COLUMNS = [
   'tokens_per_second',
   'gen_ms',
   'interrupted',
+  // Oldest messages the context window left out of the turn's request (empty: not reported).
+  'context_dropped',
 ] as const;
 
 function cell(value: string | number | boolean | null): string {
@@ -64,6 +66,7 @@ export function timelinesCsv(entries: readonly HistoryEntry[]): string {
       t.tokensPerSecond,
       t.genMs,
       t.interrupted,
+      t.context?.droppedEntries ?? null,
     ];
     return values.map(cell).join(',');
   });

@@ -49,6 +49,18 @@ export function quantile(values: readonly number[], q: number): number | null {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
+/**
+ * "context trimmed" for a turn whose request left the oldest messages out to fit the lane's context
+ * window; null when the whole conversation went in (or the turn predates context reports).
+ */
+export function contextNote(t: TurnTimeline | undefined): string | null {
+  const c = t?.context;
+  if (!c || c.droppedEntries === 0) return null;
+  const n = c.droppedEntries.toLocaleString('en-US');
+  const window = `${Math.round(c.budgetChars / 1000).toLocaleString('en-US')}k chars`;
+  return `context trimmed: ${n} oldest message${c.droppedEntries === 1 ? '' : 's'} left out (window ${window})`;
+}
+
 /** "1,234 ms" / "—". */
 export function formatMs(ms: number | null | undefined): string {
   return ms === null || ms === undefined || !Number.isFinite(ms)

@@ -4,7 +4,13 @@
  * few UI actions change it; per-token data never passes through here (see stream/live-turns.ts).
  */
 import { createStore } from 'zustand/vanilla';
-import type { EngineEvent, LaneSnapshot, ProviderInfo } from '../../../shared/protocol';
+import {
+  HELLO_HISTORY_ENTRIES,
+  type ChatEntry,
+  type EngineEvent,
+  type LaneSnapshot,
+  type ProviderInfo,
+} from '../../../shared/protocol';
 import type { ClockSync } from '../clock-sync';
 import type { ConnectionInfo } from '../engine-client';
 
@@ -47,6 +53,16 @@ export interface ModelDownloadView {
   total: number;
 }
 
+/**
+ * A lane as the UI shows it: its latest `lane.state`, and its conversation as `hello` began it and
+ * `history.append` grew it (the last HELLO_HISTORY_ENTRIES entries, like a page that reconnects).
+ */
+export type LaneView = LaneSnapshot & {
+  history: ChatEntry[];
+  /** Earlier entries of the conversation not held here. */
+  omittedEntries: number;
+};
+
 /** Key in `errors` for errors not tied to a lane. */
 export const ENGINE_ERRORS = '';
 /** Errors kept per lane; older ones drop off. */
@@ -65,7 +81,7 @@ export interface AppState {
   /** The voices the engine offers, each with its TTS spec. */
   voices: { id: string; label: string; spec: string }[];
   laneOrder: string[];
-  lanes: Record<string, LaneSnapshot>;
+  lanes: Record<string, LaneView>;
   turns: Record<string, TurnView>;
   errors: Record<string, ErrorView[]>;
   /** Per lane, the model download in progress; absent when none. */
@@ -164,18 +180,42 @@ export function createAppStore() {
           case 'lane.state': {
             const lane = event.lane;
             set((s) => {
-              const turn = s.turns[lane.laneId];
-              // An emptied history is a reset: the finished turn goes with it.
-              const reset =
-                lane.history.length === 0 &&
-                turn !== undefined &&
-                turn.status !== 'sending' &&
-                turn.status !== 'running';
-              const { [lane.laneId]: _dropped, ...kept } = s.turns;
+              const known = s.lanes[lane.laneId];
+              const conversation = known
+                ? { history: known.history, omittedEntries: known.omittedEntries }
+                : { history: [], omittedEntries: 0 };
               return {
-                lanes: { ...s.lanes, [lane.laneId]: lane },
+                lanes: { ...s.lanes, [lane.laneId]: { ...lane, ...conversation } },
                 laneOrder: s.laneOrder.includes(lane.laneId) ? s.laneOrder : [...s.laneOrder, lane.laneId],
-                ...(reset ? { turns: kept } : {}),
+              };
+            });
+            return;
+          }
+          case 'history.append': {
+            const lane = get().lanes[event.laneId];
+            if (!lane) return;
+            // An entry already here for this turn (from a hello sent mid-turn) is replaced, not repeated.
+            const history = [...lane.history.filter((e) => e.turnId !== event.turnId), ...event.entries];
+            const over = Math.max(0, history.length - HELLO_HISTORY_ENTRIES);
+            const next: LaneView = {
+              ...lane,
+              history: over > 0 ? history.slice(over) : history,
+              omittedEntries: lane.omittedEntries + over,
+            };
+            set((s) => ({ lanes: { ...s.lanes, [event.laneId]: next } }));
+            return;
+          }
+          case 'lane.cleared': {
+            set((s) => {
+              const lane = s.lanes[event.laneId];
+              if (!lane) return {};
+              const turn = s.turns[event.laneId];
+              // The reset takes the finished (or cancelled) turn with it; a message on its way stays.
+              const dropTurn = turn !== undefined && turn.status !== 'sending' && turn.status !== 'running';
+              const { [event.laneId]: _dropped, ...kept } = s.turns;
+              return {
+                lanes: { ...s.lanes, [event.laneId]: { ...lane, history: [], omittedEntries: 0 } },
+                ...(dropTurn ? { turns: kept } : {}),
               };
             });
             return;
