@@ -11,8 +11,8 @@ import WebSocket from 'ws';
 import type { ClientMessage, EngineEvent } from '../../src/shared/protocol';
 import { startEngine, type RunningEngine } from '../../src/main/engine';
 import { systemClock } from '../../src/main/engine/clock';
-import { ensureWebBuild, REPO_ROOT } from '../../src/main/cli/web-build';
-import { launchBrowser } from '../../src/main/cli/browser';
+import { ensureWebBuild, REPO_ROOT } from '../../src/main/web/build';
+import { launchBrowser } from '../../src/main/testing/browser';
 
 export interface OpenApp {
   page: Page;

@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { AudioFrame } from '../../src/shared/audio-frames';
 import { systemClock } from '../../src/main/engine/clock';
-import { REPO_ROOT } from '../../src/main/cli/web-build';
+import { REPO_ROOT } from '../../src/main/web/build';
 import { appReady, type OpenApp, openApp } from './app';
 import { ncc, noisePartials, PERIOD_S, render, writeWav } from './audio-signal';
-import { fakeMicArgs } from '../../src/main/cli/browser';
+import { fakeMicArgs } from '../../src/main/testing/browser';
 
 const FILE_RATE = 44_100;
 const OUT_RATE = 16_000;

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../src/main/cli/web-build';
+import { REPO_ROOT } from '../../src/main/web/build';
 import { appReady, type OpenApp, openApp } from './app';
 
 let app: OpenApp;

@@ -6,10 +6,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { REPO_ROOT } from '../../src/main/cli/web-build';
+import { REPO_ROOT } from '../../src/main/web/build';
 import type { ClientMessage } from '../../src/shared/protocol';
 import { appReady, type OpenApp, openApp, tapClientMessages } from './app';
-import { fakeMicArgs } from '../../src/main/cli/browser';
+import { fakeMicArgs } from '../../src/main/testing/browser';
 
 const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'speech', 'speech-44k-stereo.wav');
 /** 57,223 frames at 44.1 kHz. */

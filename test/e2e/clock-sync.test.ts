@@ -6,10 +6,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { REPO_ROOT } from '../../src/main/cli/web-build';
+import { REPO_ROOT } from '../../src/main/web/build';
 import type { ClientMessage } from '../../src/shared/protocol';
 import { appReady, type OpenApp, openApp, tapClientMessages } from './app';
-import { fakeMicArgs } from '../../src/main/cli/browser';
+import { fakeMicArgs } from '../../src/main/testing/browser';
 
 let app: OpenApp;
 let page: Page;

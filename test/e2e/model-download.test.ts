@@ -13,7 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MODELS, modelSizeBytes } from '../../src/main/engine/models/registry';
-import { REPO_ROOT } from '../../src/main/cli/web-build';
+import { REPO_ROOT } from '../../src/main/web/build';
 import { openApp, type OpenApp } from './app';
 
 const KOKORO = MODELS.find((m) => m.id === 'kokoro-82m')!;

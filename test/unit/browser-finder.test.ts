@@ -14,7 +14,7 @@ import {
   NO_BROWSER,
   NPM_CHROMIUM,
   systemBrowserPaths,
-} from '../../src/main/cli/browser';
+} from '../../src/main/testing/browser';
 
 const npmChoice = { executablePath: '/tmp/chromium', source: NPM_CHROMIUM, env: { LD_LIBRARY_PATH: '/l' } };
 

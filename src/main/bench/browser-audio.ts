@@ -8,8 +8,8 @@
  */
 import { join } from 'node:path';
 import type { ClientMessage } from '../../shared/protocol';
-import { fakeMicArgs, launchBrowser } from '../cli/browser';
-import { ensureWebBuild, REPO_ROOT } from '../cli/web-build';
+import { fakeMicArgs, launchBrowser } from '../testing/browser';
+import { ensureWebBuild, REPO_ROOT } from '../web/build';
 import { systemClock } from '../engine/clock';
 import { startEngine } from '../engine';
 import { summarize, type Summary } from './stats';

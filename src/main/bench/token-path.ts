@@ -8,8 +8,8 @@
  */
 import WebSocket from 'ws';
 import { EngineEvent, type ClientMessage } from '../../shared/protocol';
-import { launchBrowser } from '../cli/browser';
-import { ensureWebBuild } from '../cli/web-build';
+import { launchBrowser } from '../testing/browser';
+import { ensureWebBuild } from '../web/build';
 import { startEngine } from '../engine';
 import { summarize, type Summary } from './stats';
 

@@ -1,7 +1,7 @@
 /** `dialtone web`: the engine plus the built renderer on 127.0.0.1, for any browser. */
 import { startEngine } from '../engine';
 import { CliError, numberFlag, parse, say } from './args';
-import { ensureWebBuild } from './web-build';
+import { ensureWebBuild } from '../web/build';
 import { USAGES } from './usage';
 
 const USAGE = USAGES.web;

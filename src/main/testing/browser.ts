@@ -4,6 +4,9 @@
  * at its usual place on Linux, macOS or Windows; a Chromium that playwright-core installed; and on
  * Linux x64 the Chromium that `npm install` brought (@sparticuz/chromium, an optional dependency,
  * unpacked on first use). Without any, it fails with one line saying how to get one.
+ *
+ * It lives in testing/, below both of its users (src/main/bench and test/e2e): no command of the
+ * CLI or the app launches a browser, so nothing here ships in the app's path.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

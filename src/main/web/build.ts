@@ -1,6 +1,10 @@
 /**
  * Builds the renderer for web mode when out/web is missing or older than its sources, so
  * `bin/dialtone web` works straight after `npm install` and after every edit.
+ *
+ * A room of its own because three rooms need it and none should reach into another for it: the
+ * `web` command (src/main/cli), the browser benchmarks (src/main/bench) and the E2E suite, which also
+ * takes REPO_ROOT from here. Keep this file at src/main/<room>/: REPO_ROOT counts three folders up.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
