@@ -2,6 +2,8 @@
  * The recording file: one lane's run against a provider, turn by turn, with every token's time
  * relative to its request, so a replay can reproduce the run offline with its original timing.
  * JSON, validated by zod where it enters (the reader). Keys are never stored: the spec is masked.
+ * This folder (format, reader, writer) imports nothing from the LLM providers; they import it: the
+ * recording provider and the replay provider live in providers/llm/.
  */
 import { z } from 'zod';
 import { LlmTurnMetrics } from '../../../shared/metrics';

@@ -2,12 +2,16 @@
  * RecordingProvider: wraps any LlmProvider, passes every event through untouched and, when a turn
  * ends (finished, cancelled or failed), writes it to the recording. The lane never knows: recording
  * is switched on by `record=FILE` in the lane spec.
+ *
+ * It lives with the LLM providers it wraps. The arrow runs one way: providers/llm imports the
+ * recording file format, reader and writer (engine/recording/); engine/recording/ imports nothing
+ * from the providers.
  */
-import type { Clock } from '../clock';
-import { LlmError } from '../providers/llm/errors';
-import type { LlmEvent, LlmProvider, LlmResult, LlmStreamRequest } from '../providers/llm/types';
-import type { RecordedEvent, RecordedTurn } from './format';
-import type { RunRecorder } from './writer';
+import type { Clock } from '../../clock';
+import type { RecordedEvent, RecordedTurn } from '../../recording/format';
+import type { RunRecorder } from '../../recording/writer';
+import { LlmError } from './errors';
+import type { LlmEvent, LlmProvider, LlmResult, LlmStreamRequest } from './types';
 
 export class RecordingProvider implements LlmProvider {
   readonly id: string;
