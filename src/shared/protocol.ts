@@ -349,6 +349,11 @@ export const EngineEvent = z.discriminatedUnion('type', [
     message: z.string(),
     /** The lane (and app) keep working; the user can try again. */
     recoverable: z.boolean(),
+    /**
+     * Sending the same request again unchanged may succeed (429, 5xx, network, stall, stream cut);
+     * false when something must change first (the key, the spec, a model, the lane's STT).
+     */
+    retryable: z.boolean().optional(),
     retryAfterMs: z.number().optional(),
   }),
 ]);
