@@ -1,6 +1,7 @@
 /**
  * Lane specs: `<provider>[:key=value,...]`, shared by the UI, the CLI and scenario files.
- * See "Lane specs" in DESIGN.md. Parsing is strict: an unknown provider or key is an error that names it.
+ * README.md, "Lane specs", lists every provider and key. Parsing is strict: an unknown provider or key is
+ * an error that names it.
  */
 import { redact } from './redact';
 

@@ -1,6 +1,6 @@
 /**
  * Turn timing types. Every time is engine-monotonic milliseconds (the engine's Clock), every duration ms.
- * See "One clock, one latency model" in DESIGN.md.
+ * See docs/ARCHITECTURE.md, "The one clock".
  */
 import { z } from 'zod';
 
@@ -57,7 +57,7 @@ export const ContextWindowReport = z.object({
 export type ContextWindowReport = z.infer<typeof ContextWindowReport>;
 
 /**
- * One turn's timeline: the segments of DESIGN.md's latency table, ms; null where a stage did not
+ * One turn's timeline: the segments of README.md's latency table, ms; null where a stage did not
  * run (typed input has no endpoint or STT; text mode has no speech).
  */
 export const TurnTimeline = z.object({

@@ -99,7 +99,10 @@ export type ClientMessage = z.infer<typeof ClientMessage>;
 
 // ---- engine → client -------------------------------------------------------------------------
 
-/** The lane's turn-taking state (DESIGN.md): idle = no microphone and no turn in flight. */
+/**
+ * The lane's turn-taking state (docs/ARCHITECTURE.md, "A turn's life"): idle = no microphone and no
+ * turn in flight.
+ */
 export const LaneState = z.enum([
   'idle',
   'listening',

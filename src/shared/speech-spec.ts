@@ -1,5 +1,5 @@
 /**
- * Speech provider specs, in the lane-spec form `<provider>[:key=value,...]` (DESIGN.md, "Lane specs"):
+ * Speech provider specs, in the lane-spec form `<provider>[:key=value,...]` (parsed by ./lane-spec.ts):
  * `--stt local:model=whisper-tiny.en`, `--stt openai-compatible:url=http://…/v1,model=whisper-1`,
  * `--tts espeak:voice=en-us`, `--tts openai-compatible:url=…,model=…,voice=…`.
  * An unknown provider or key is an error that names it.

@@ -1,7 +1,7 @@
 /**
  * A lane: one conversation with one backend. It owns the history, the microphone side and at most
- * one turn in flight, and it moves through DESIGN.md's turn-taking states. A turn that fails or is
- * cancelled ends that turn only — the lane stays usable.
+ * one turn in flight, and it moves through the turn-taking states of LaneState (src/shared/protocol.ts).
+ * A turn that fails or is cancelled ends that turn only — the lane stays usable.
  */
 import type { AudioFrame } from '../../shared/audio-frames';
 import type { TurnTimeline } from '../../shared/metrics';

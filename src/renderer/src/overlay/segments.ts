@@ -1,6 +1,6 @@
 /**
- * The overlay's vocabulary: the segments of a turn's gap (DESIGN.md, "One clock, one latency
- * model"), their colours (the same on every chart and in the PNG), the reference lines, and the
+ * The overlay's vocabulary: the segments of a turn's gap (docs/ARCHITECTURE.md, "The one clock"),
+ * their colours (the same on every chart and in the PNG), the reference lines, and the
  * small statistics the panels show.
  */
 import type { TurnTimeline } from '../../../shared/metrics';
