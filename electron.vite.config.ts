@@ -43,6 +43,8 @@ export default defineConfig(({ command }) => {
       root: resolve(root, 'src/renderer'),
       plugins: [react(), ...(devNonce ? [devCspNonce(devNonce)] : [])],
       ...(devNonce ? { html: { cspNonce: devNonce } } : {}),
+      // Test hooks only with DIALTONE_TEST_HOOKS=1 (the Electron E2E target needs them).
+      define: { __DIALTONE_TEST_HOOKS__: JSON.stringify(process.env.DIALTONE_TEST_HOOKS === '1') },
       build: {
         outDir: resolve(root, 'out/renderer'),
         rolldownOptions: { input: { index: resolve(root, 'src/renderer/index.html') } },

@@ -34,6 +34,9 @@ export default defineConfig(({ command }) => {
     base: './',
     plugins: [react(), ...(devNonce ? [devCspNonce(devNonce)] : [productionBuild()])],
     ...(devNonce ? { html: { cspNonce: devNonce } } : {}),
+    // See src/renderer/src/env.d.ts: false unless DIALTONE_TEST_HOOKS=1, so `npm run build:web` and
+    // `bin/dialtone web` ship no test hooks; src/main/web/build.ts turns it on for the test build.
+    define: { __DIALTONE_TEST_HOOKS__: JSON.stringify(process.env.DIALTONE_TEST_HOOKS === '1') },
     build: {
       outDir: resolve(__dirname, 'out/web'),
       emptyOutDir: true,

@@ -1,8 +1,9 @@
 /**
  * Opens Dialtone for a test and returns a playwright Page, whatever the front end: web mode (the
  * engine in-process serving the built renderer to headless Chromium) by default, or the Electron app
- * with DIALTONE_E2E_TARGET=electron (needs the Electron runtime and `npm run build`). Tests only
- * touch the Page and `problems`, so the same suite runs against both.
+ * with DIALTONE_E2E_TARGET=electron (needs the Electron runtime and `DIALTONE_TEST_HOOKS=1 npm run
+ * build`: the suite reads the test hooks). Tests only touch the Page and `problems`, so the same
+ * suite runs against both.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import WebSocket from 'ws';
 import type { ClientMessage, EngineEvent } from '../../src/shared/protocol';
 import { startEngine, type RunningEngine } from '../../src/main/engine';
 import { systemClock } from '../../src/main/engine/clock';
-import { ensureWebBuild, REPO_ROOT } from '../../src/main/web/build';
+import { ensureTestWebBuild, REPO_ROOT } from '../../src/main/web/build';
 import { launchBrowser } from '../../src/main/testing/browser';
 
 export interface OpenApp {
@@ -56,7 +57,8 @@ export interface OpenOptions {
 }
 
 async function openWeb(opts: OpenOptions): Promise<OpenApp> {
-  const staticDir = await ensureWebBuild();
+  // The build with test hooks: the suite reads window.__dialtoneAudio.
+  const staticDir = await ensureTestWebBuild();
   // No provider keys: the picker's key hints are deterministic and nothing leaves the machine.
   let engine: RunningEngine | null = await startEngine({ staticDir, env: opts.env ?? {} });
   const running = engine;
@@ -84,7 +86,8 @@ async function openWeb(opts: OpenOptions): Promise<OpenApp> {
 
 async function openElectron(): Promise<OpenApp> {
   const main = join(REPO_ROOT, 'out', 'main', 'index.js');
-  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
+  if (!existsSync(main))
+    throw new Error(`${main} is missing: run \`DIALTONE_TEST_HOOKS=1 npm run build\` first`);
   const { _electron } = await import('playwright-core');
   const app = await _electron.launch({ args: [REPO_ROOT], cwd: REPO_ROOT });
   const page = await app.firstWindow();

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import type { ClientMessage } from '../../shared/protocol';
 import { fakeMicArgs, launchBrowser } from '../testing/browser';
-import { ensureWebBuild, REPO_ROOT } from '../web/build';
+import { ensureTestWebBuild, REPO_ROOT } from '../web/build';
 import { systemClock } from '../engine/clock';
 import { startEngine } from '../engine';
 import { summarize, type Summary } from './stats';
@@ -22,7 +22,8 @@ export async function benchBrowserAudio(opts: { captureFrames?: number; replies?
 }> {
   const captureFrames = opts.captureFrames ?? 300;
   const replies = opts.replies ?? 5;
-  const staticDir = await ensureWebBuild();
+  // The build with test hooks: this bench reads window.__dialtoneAudio.
+  const staticDir = await ensureTestWebBuild();
   const engine = await startEngine({ staticDir, env: {} });
   const wav = join(REPO_ROOT, 'test', 'fixtures', 'speech', 'speech-44k-stereo.wav');
   const browser = await launchBrowser(fakeMicArgs(wav));

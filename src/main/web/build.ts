@@ -11,6 +11,8 @@ import { join } from 'node:path';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
 export const WEB_OUT_DIR = join(REPO_ROOT, 'out', 'web');
+/** The same renderer with its test hooks (src/renderer/src/testing/), for the E2E suite and the bench. */
+export const TEST_WEB_OUT_DIR = join(REPO_ROOT, 'out', 'web-test');
 const SOURCES = ['src/renderer', 'src/shared', 'vite.web.config.ts', 'package.json'];
 
 function newestMtimeMs(path: string): number {
@@ -21,8 +23,8 @@ function newestMtimeMs(path: string): number {
   return newest;
 }
 
-export function webBuildIsStale(): boolean {
-  const index = join(WEB_OUT_DIR, 'index.html');
+export function webBuildIsStale(outDir = WEB_OUT_DIR): boolean {
+  const index = join(outDir, 'index.html');
   if (!existsSync(index)) return true;
   const built = statSync(index).mtimeMs;
   return SOURCES.some((source) => {
@@ -38,4 +40,17 @@ export async function ensureWebBuild(log: (line: string) => void = () => {}): Pr
   const { build } = await import('vite');
   await build({ configFile: join(REPO_ROOT, 'vite.web.config.ts'), logLevel: 'warn' });
   return WEB_OUT_DIR;
+}
+
+/** Builds out/web-test (test hooks on) if needed; returns the folder. */
+export async function ensureTestWebBuild(): Promise<string> {
+  if (!webBuildIsStale(TEST_WEB_OUT_DIR)) return TEST_WEB_OUT_DIR;
+  const { build } = await import('vite');
+  await build({
+    configFile: join(REPO_ROOT, 'vite.web.config.ts'),
+    logLevel: 'warn',
+    define: { __DIALTONE_TEST_HOOKS__: 'true' },
+    build: { outDir: TEST_WEB_OUT_DIR },
+  });
+  return TEST_WEB_OUT_DIR;
 }

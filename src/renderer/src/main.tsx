@@ -8,6 +8,7 @@ import { Overlay } from './overlay/Overlay';
 import { isOverlayPage, startOverlayPage } from './overlay/overlay-page';
 import { OverlayContext } from './overlay/overlay-services';
 import { installStatsHook } from './stream/paint-stats';
+import { installAudioHook } from './testing/audio-hook';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -26,6 +27,8 @@ if (isOverlayPage()) {
 } else {
   const services = createServices(resolveEngineConnection);
   installStatsHook(services.stats);
+  // A constant the build replaces: outside test builds this line and the hook's module are dropped.
+  if (__DIALTONE_TEST_HOOKS__) installAudioHook(services.voice);
   services.start();
   createRoot(root).render(
     <StrictMode>

@@ -1,4 +1,5 @@
 import { useAppStore } from '../store/use-app-store';
+import { useLaneOrder } from '../store/use-lane-order';
 import { DEFAULT_LANE_SPEC, DEFAULT_LANE_SPEECH, useServices } from './services';
 import { ENGINE_ERRORS } from '../store/app-store';
 import { ErrorList } from '../lanes/ErrorList';
@@ -14,7 +15,7 @@ export const MAX_VISIBLE_LANES = 4;
 
 export function App() {
   const { send } = useServices();
-  const laneOrder = useAppStore((s) => s.laneOrder);
+  const laneOrder = useLaneOrder();
   const ready = useAppStore((s) => s.ready);
   const connected = useAppStore((s) => s.connection.status === 'open');
   return (

@@ -1,14 +1,17 @@
 /**
  * Wires the app together: one engine client feeds both the store (structure) and the live turns
- * (streamed text and counters), and the painter shows the latter once per frame.
+ * (streamed text and counters), and the painter shows the latter once per frame. The lane registry
+ * says which lanes exist; everything that keeps something per lane forgets it when the registry
+ * reports the lane gone.
  */
 import { createContext, useContext } from 'react';
 import type { ClientMessage } from '../../../shared/protocol';
 import type { EngineConnection } from '../../../shared/preload-api';
-import { installAudioHook, VoiceController } from '../audio/voice';
+import { VoiceController } from '../audio/voice';
 import { MeterPainter } from '../audio/meters';
 import { EngineClient } from '../engine-client';
 import { createAppStore, type AppStore } from '../store/app-store';
+import { createLaneRegistry, type LaneRegistry } from '../store/lane-registry';
 import { LiveTurns } from '../stream/live-turns';
 import { PaintStats } from '../stream/paint-stats';
 import { Painter } from '../stream/painter';
@@ -22,6 +25,8 @@ export const DEFAULT_LANE_SPEC = 'fast';
 export const DEFAULT_LANE_SPEECH = { tts: 'espeak:voice=en-us', stt: 'local:model=whisper-tiny.en' } as const;
 
 export interface Services {
+  /** Which lanes exist, in order. */
+  lanes: LaneRegistry;
   store: AppStore;
   live: LiveTurns;
   painter: Painter;
@@ -41,6 +46,7 @@ export interface Services {
 }
 
 export function createServices(connection: () => Promise<EngineConnection>): Services {
+  const lanes = createLaneRegistry();
   const store = createAppStore();
   const stats = new PaintStats();
   let client: EngineClient | null = null;
@@ -50,7 +56,7 @@ export function createServices(connection: () => Promise<EngineConnection>): Ser
     () => painter?.wake(),
   );
   painter = new Painter(live, () => client?.clock ?? null, stats);
-  const overlay = createOverlayServices(store, () => client?.clock ?? null);
+  const overlay = createOverlayServices(store, lanes, () => client?.clock ?? null);
   const voice = new VoiceController({
     send: (message) => {
       overlay.live.applyClientMessage(message);
@@ -59,9 +65,14 @@ export function createServices(connection: () => Promise<EngineConnection>): Ser
     sendBinary: (data) => client?.sendBinary(data) ?? false,
     offsetMs: () => client?.clock?.offsetMs ?? null,
   });
-  installAudioHook(voice);
   const meters = new MeterPainter();
   const race = createRaceStore();
+  lanes.getState().onRemoved((laneId) => {
+    store.getState().forgetLane(laneId);
+    live.forgetLane(laneId);
+    voice.forgetLane(laneId);
+    race.getState().forgetLane(laneId);
+  });
 
   client = new EngineClient(
     {
@@ -71,6 +82,8 @@ export function createServices(connection: () => Promise<EngineConnection>): Ser
         overlay.apply(event);
         voice.handleEvent(event);
         race.getState().applyEvent(event);
+        // Last: a new lane appears once every store has it, and a lane that went is forgotten by all.
+        lanes.getState().applyEvent(event);
         if (event.type === 'hello') {
           client?.send({ type: 'scenario.list' });
           if (event.lanes.length === 0) {
@@ -96,6 +109,7 @@ export function createServices(connection: () => Promise<EngineConnection>): Ser
 
   const engine = client;
   return {
+    lanes,
     store,
     live,
     painter,

@@ -54,12 +54,19 @@ export class MicCapture {
   private status: MicStatus = 'off';
   /** Latest frame level, for the meter (read per animation frame). */
   readonly level = { rms: 0, peak: 0 };
+  private readonly deviceChanged = (): void => void this.onDeviceChange();
 
   constructor(
     private readonly system: AudioSystem,
     private readonly handlers: MicHandlers,
   ) {
-    navigator.mediaDevices?.addEventListener('devicechange', () => void this.onDeviceChange());
+    navigator.mediaDevices?.addEventListener('devicechange', this.deviceChanged);
+  }
+
+  /** Stops capturing and stops following device changes; the capture is not used again. */
+  dispose(): void {
+    navigator.mediaDevices?.removeEventListener('devicechange', this.deviceChanged);
+    this.stop();
   }
 
   get running(): boolean {

@@ -1,6 +1,7 @@
 import type { KeyboardEvent } from 'react';
 import { useServices } from '../app/services';
 import { useAppStore } from '../store/use-app-store';
+import { useLaneOrder } from '../store/use-lane-order';
 import { BackendPicker } from './BackendPicker';
 import { Composer } from './Composer';
 import { Conversation } from './Conversation';
@@ -14,7 +15,7 @@ export function LanePanel({ laneId }: { laneId: string }) {
   const lane = useAppStore((s) => s.lanes[laneId]);
   const turn = useAppStore((s) => s.turns[laneId]);
   const connected = useAppStore((s) => s.connection.status === 'open');
-  const soleLane = useAppStore((s) => s.laneOrder.length <= 1);
+  const soleLane = useLaneOrder().length <= 1;
   if (!lane) return null;
   // Listening with the mic on is not busy: the user can still type.
   const busy =

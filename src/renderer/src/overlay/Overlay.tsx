@@ -46,7 +46,7 @@ function Legend() {
 function Exports() {
   const overlay = useOverlay();
   const count = useStore(overlay.store, (s) => Object.values(s.history).reduce((n, t) => n + t.length, 0));
-  const turns = () => allTurns(overlay.store.getState(), overlay.app.getState().laneOrder);
+  const turns = () => allTurns(overlay.store.getState(), overlay.lanes.getState().laneOrder);
   return (
     <div className="ov-exports">
       <button
@@ -80,7 +80,7 @@ function Exports() {
 
 export function Overlay({ compact = false }: { compact?: boolean }) {
   const overlay = useOverlay();
-  const laneOrder = useStore(overlay.app, (s) => s.laneOrder);
+  const laneOrder = useStore(overlay.lanes, (s) => s.laneOrder);
   return (
     <section className={compact ? 'overlay compact' : 'overlay'} data-testid="overlay">
       <header className="ov-head">

@@ -26,7 +26,7 @@ export function Roofline() {
   const overlay = useOverlay();
   const choice = useStore(overlay.store, (s) => s.roofline);
   const history = useStore(overlay.store, (s) => s.history);
-  const laneOrder = useStore(overlay.app, (s) => s.laneOrder);
+  const laneOrder = useStore(overlay.lanes, (s) => s.laneOrder);
   const lanes = useStore(overlay.app, (s) => s.lanes);
   const set = (patch: Partial<RooflineChoice>): void => overlay.store.getState().setRoofline(patch);
   const { ceiling, sentence, system } = rooflineFigures(choice);

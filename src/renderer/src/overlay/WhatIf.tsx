@@ -44,7 +44,7 @@ export function WhatIf() {
   const overlay = useOverlay();
   const history = useStore(overlay.store, (s) => s.history);
   const chosen = useStore(overlay.store, (s) => s.whatIf);
-  const laneOrder = useStore(overlay.app, (s) => s.laneOrder);
+  const laneOrder = useStore(overlay.lanes, (s) => s.laneOrder);
   const lanes = useStore(overlay.app, (s) => s.lanes);
   const speed = chosen ?? measured(history);
   const set = (patch: Partial<WhatIfSpeed>): void =>

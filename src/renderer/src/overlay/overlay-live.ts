@@ -7,6 +7,7 @@
 import type { AudioFrame } from '../../../shared/audio-frames';
 import type { TurnTimeline } from '../../../shared/metrics';
 import type { ClientMessage, EngineEvent } from '../../../shared/protocol';
+import { turnIdOf } from '../../../shared/turn-id';
 
 /** Engine times (ms) each stage of the turn in flight reached; null until seen. */
 export interface LiveMarks {
@@ -173,7 +174,6 @@ export class LiveOverlay {
         if (turn && turn.timeline === null) turn.endedMs ??= now() ?? turn.marks.requestMs;
         break;
       }
-      case 'lane.removed':
       case 'lane.cleared':
         this.lanes.delete(event.laneId);
         break;
@@ -185,7 +185,7 @@ export class LiveOverlay {
 
   /** Speech audio reached this page: the first frame of a turn is "first audio at the engine". */
   applyAudio(frame: AudioFrame): void {
-    const turn = this.current(frame.laneId, `${frame.laneId}-${frame.turn}`);
+    const turn = this.current(frame.laneId, turnIdOf(frame.laneId, frame.turn));
     if (!turn || turn.marks.firstAudioMs !== null || frame.samples.length === 0) return;
     turn.marks.firstAudioMs = frame.timeMs;
     this.onChange();
@@ -198,6 +198,11 @@ export class LiveOverlay {
     if (!turn || turn.marks.audibleMs !== null) return;
     turn.marks.audibleMs = message.audibleMs;
     this.onChange();
+  }
+
+  /** The lane is gone (see store/lane-registry.ts). */
+  forgetLane(laneId: string): void {
+    if (this.lanes.delete(laneId)) this.onChange();
   }
 
   private current(laneId: string, turnId: string): LiveLaneTurn | null {

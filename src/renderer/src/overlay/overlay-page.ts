@@ -6,6 +6,7 @@
 import type { EngineConnection } from '../../../shared/preload-api';
 import { EngineClient } from '../engine-client';
 import { createAppStore } from '../store/app-store';
+import { createLaneRegistry } from '../store/lane-registry';
 import { createOverlayServices, type OverlayServices } from './overlay-services';
 
 export const OVERLAY_PATH = '/overlay';
@@ -17,13 +18,17 @@ export function isOverlayPage(): boolean {
 export function startOverlayPage(connection: () => Promise<EngineConnection>): OverlayServices {
   document.documentElement.classList.add('overlay-page');
   const app = createAppStore();
+  const lanes = createLaneRegistry();
+  lanes.getState().onRemoved((laneId) => app.getState().forgetLane(laneId));
   let client: EngineClient | null = null;
-  const overlay = createOverlayServices(app, () => client?.clock ?? null, { passive: true });
+  const overlay = createOverlayServices(app, lanes, () => client?.clock ?? null, { passive: true });
   client = new EngineClient(
     {
       onEvent(event) {
         app.getState().applyEvent(event);
         overlay.apply(event);
+        // Last: a new lane appears once every store has it, and a lane that went is forgotten by all.
+        lanes.getState().applyEvent(event);
       },
       onConnection: (info) => app.getState().setConnection(info),
       onClock: (sync) => app.getState().setClock(sync),

@@ -6,6 +6,7 @@
 import { createContext, useContext } from 'react';
 import type { EngineEvent } from '../../../shared/protocol';
 import type { AppStore } from '../store/app-store';
+import type { LaneRegistry } from '../store/lane-registry';
 import type { ClockSync } from '../clock-sync';
 import { HistoryFeed } from './history-feed';
 import { LiveOverlay } from './overlay-live';
@@ -16,14 +17,17 @@ export interface OverlayServices {
   store: OverlayStore;
   live: LiveOverlay;
   painter: OverlayPainter;
-  /** The app store (lanes, clock) the overlay reads. */
+  /** The app store (lane snapshots, clock) the overlay reads. */
   app: AppStore;
+  /** Which lanes exist, in order. */
+  lanes: LaneRegistry;
   /** Takes every engine event: the turn in flight and the history (the app store takes them too). */
   apply(event: EngineEvent): void;
 }
 
 export function createOverlayServices(
   app: AppStore,
+  lanes: LaneRegistry,
   clock: () => ClockSync | null,
   opts: { passive?: boolean } = {},
 ): OverlayServices {
@@ -53,9 +57,9 @@ export function createOverlayServices(
     return tts !== undefined && tts !== 'none';
   };
   painter = new OverlayPainter(live, engineNow, speech, opts.passive ?? false);
-  app.subscribe((s, prev) => {
-    if (s.lanes === prev.lanes) return;
-    for (const id of Object.keys(prev.lanes)) if (!(id in s.lanes)) store.getState().removeLane(id);
+  lanes.getState().onRemoved((laneId) => {
+    store.getState().removeLane(laneId);
+    live.forgetLane(laneId);
   });
   const feed = new HistoryFeed(store);
   const apply = (event: EngineEvent): void => {
@@ -63,7 +67,7 @@ export function createOverlayServices(
     live.apply(event);
     feed.apply(event);
   };
-  return { store, live, painter, app, apply };
+  return { store, live, painter, app, lanes, apply };
 }
 
 export const OverlayContext = createContext<OverlayServices | null>(null);

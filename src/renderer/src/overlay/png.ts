@@ -11,7 +11,7 @@ const PAD = 24;
 export function overlayCanvas(overlay: OverlayServices): HTMLCanvasElement {
   const app = overlay.app.getState();
   const state = overlay.store.getState();
-  const lanes = app.laneOrder;
+  const lanes = overlay.lanes.getState().laneOrder;
   const laneH = 56 + WATERFALL_SIZE.h;
   const w = PAD * 3 + WATERFALL_SIZE.w + HISTORY_SIZE.w;
   const h = 110 + lanes.length * (laneH + PAD) + 60;

@@ -53,6 +53,8 @@ export interface RaceState {
 export interface RaceActions {
   applyEvent(event: EngineEvent): void;
   select(name: string): void;
+  /** The lane is gone (see store/lane-registry.ts): it leaves the race view. */
+  forgetLane(laneId: string): void;
   /** This page sent `scenario.stop` (a `stopped` finish soon after the start is then real). */
 }
 
@@ -157,14 +159,6 @@ export function createRaceStore(now: () => number = () => performance.now()) {
             }));
             return;
           }
-          case 'lane.removed':
-            if (get().lanes[event.laneId]) {
-              set((s) => {
-                const { [event.laneId]: _gone, ...lanes } = s.lanes;
-                return { lanes, laneOrder: s.laneOrder.filter((id) => id !== event.laneId) };
-              });
-            }
-            return;
           default:
             return;
         }
@@ -172,6 +166,14 @@ export function createRaceStore(now: () => number = () => performance.now()) {
 
       select(name) {
         set({ selected: name });
+      },
+
+      forgetLane(laneId) {
+        if (!get().lanes[laneId]) return;
+        set((s) => {
+          const { [laneId]: _gone, ...lanes } = s.lanes;
+          return { lanes, laneOrder: s.laneOrder.filter((id) => id !== laneId) };
+        });
       },
     };
   });

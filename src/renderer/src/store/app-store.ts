@@ -1,7 +1,9 @@
 /**
- * The app's state outside React (a zustand vanilla store): lanes, providers, presets, the structure
- * of each lane's latest turn, model downloads, errors and the connection. Only engine events and a
- * few UI actions change it; per-token data never passes through here (see stream/live-turns.ts).
+ * The app's state outside React (a zustand vanilla store): each lane's snapshot and conversation,
+ * providers, presets, the structure of each lane's latest turn, model downloads, errors and the
+ * connection. Only engine events and a few UI actions change it; per-token data never passes through
+ * here (see stream/live-turns.ts). Which lanes exist, and in what order, is the lane registry's
+ * (lane-registry.ts); it calls `forgetLane` when one goes.
  */
 import { createStore } from 'zustand/vanilla';
 import {
@@ -80,7 +82,6 @@ export interface AppState {
   providers: ProviderInfo[];
   /** The voices the engine offers, each with its TTS spec. */
   voices: { id: string; label: string; spec: string }[];
-  laneOrder: string[];
   lanes: Record<string, LaneView>;
   turns: Record<string, TurnView>;
   errors: Record<string, ErrorView[]>;
@@ -98,6 +99,8 @@ export interface AppActions {
   /** A local failure to show on a lane (e.g. the socket was closed when sending). */
   addLocalError(laneId: string, code: string, message: string): void;
   dismissError(laneId: string, id: number): void;
+  /** The lane is gone (see lane-registry.ts): its snapshot, turn, errors and download go with it. */
+  forgetLane(laneId: string): void;
 }
 
 export type AppStore = ReturnType<typeof createAppStore>;
@@ -137,7 +140,6 @@ export function createAppStore() {
       presets: [],
       providers: [],
       voices: [],
-      laneOrder: [],
       lanes: {},
       turns: {},
       errors: {},
@@ -147,13 +149,16 @@ export function createAppStore() {
         switch (event.type) {
           case 'hello': {
             const lanes = Object.fromEntries(event.lanes.map((l) => [l.laneId, l]));
-            const turns: Record<string, TurnView> = {};
-            for (const [laneId, turn] of Object.entries(get().turns)) {
+            // Turns of lanes missing here go when the lane registry reports those lanes gone.
+            const turns = { ...get().turns };
+            for (const [laneId, turn] of Object.entries(turns)) {
               const lane = lanes[laneId];
-              if (!lane) continue;
-              const lost = (turn.status === 'running' || turn.status === 'sending') && lane.state === 'idle';
-              turns[laneId] = lost ? { ...turn, status: 'failed' } : turn;
+              const lost =
+                lane !== undefined &&
+                (turn.status === 'running' || turn.status === 'sending') &&
+                lane.state === 'idle';
               if (lost) {
+                turns[laneId] = { ...turn, status: 'failed' };
                 pushError(laneId, {
                   stage: 'engine',
                   code: 'disconnected',
@@ -168,7 +173,6 @@ export function createAppStore() {
               presets: event.presets,
               providers: event.providers,
               voices: event.voices,
-              laneOrder: event.lanes.map((l) => l.laneId),
               lanes,
               turns,
               // A download still running reports again within a fraction of a percent; one that died
@@ -184,10 +188,7 @@ export function createAppStore() {
               const conversation = known
                 ? { history: known.history, omittedEntries: known.omittedEntries }
                 : { history: [], omittedEntries: 0 };
-              return {
-                lanes: { ...s.lanes, [lane.laneId]: { ...lane, ...conversation } },
-                laneOrder: s.laneOrder.includes(lane.laneId) ? s.laneOrder : [...s.laneOrder, lane.laneId],
-              };
+              return { lanes: { ...s.lanes, [lane.laneId]: { ...lane, ...conversation } } };
             });
             return;
           }
@@ -220,21 +221,6 @@ export function createAppStore() {
             });
             return;
           }
-          case 'lane.removed':
-            set((s) => {
-              const { [event.laneId]: _lane, ...lanes } = s.lanes;
-              const { [event.laneId]: _turn, ...turns } = s.turns;
-              const { [event.laneId]: _errors, ...errors } = s.errors;
-              const { [event.laneId]: _download, ...downloads } = s.downloads;
-              return {
-                lanes,
-                turns,
-                errors,
-                downloads,
-                laneOrder: s.laneOrder.filter((id) => id !== event.laneId),
-              };
-            });
-            return;
           case 'turn.started':
             setTurn(event.laneId, {
               turnId: event.turnId,
@@ -278,8 +264,7 @@ export function createAppStore() {
             pushError(laneId, rest);
             return;
           }
-          case 'pong':
-          case 'llm.token':
+          default:
             return;
         }
       },
@@ -308,6 +293,16 @@ export function createAppStore() {
         set((s) => ({
           errors: { ...s.errors, [laneId]: (s.errors[laneId] ?? []).filter((e) => e.id !== id) },
         }));
+      },
+
+      forgetLane(laneId) {
+        set((s) => {
+          const { [laneId]: _lane, ...lanes } = s.lanes;
+          const { [laneId]: _turn, ...turns } = s.turns;
+          const { [laneId]: _errors, ...errors } = s.errors;
+          const { [laneId]: _download, ...downloads } = s.downloads;
+          return { lanes, turns, errors, downloads };
+        });
       },
     };
   });

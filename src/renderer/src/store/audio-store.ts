@@ -65,8 +65,10 @@ export interface AudioActions {
   patch(patch: Partial<AudioState>): void;
   setMic(status: MicStatus, message?: string | null): void;
   patchLane(laneId: string, patch: Partial<LaneVoiceView>): void;
-  /** Engine events that concern voice (VAD, STT, lanes coming and going). */
+  /** Engine events that concern voice (VAD, STT, lanes coming). */
   applyEvent(event: EngineEvent): void;
+  /** The lane is gone (see lane-registry.ts). */
+  forgetLane(laneId: string): void;
 }
 
 export type AudioStore = ReturnType<typeof createAudioStore>;
@@ -112,12 +114,6 @@ export function createAudioStore() {
           case 'lane.state':
             if (!get().lanes[event.lane.laneId]) patchLane(event.lane.laneId, {});
             return;
-          case 'lane.removed':
-            set((s) => {
-              const { [event.laneId]: _gone, ...lanes } = s.lanes;
-              return { lanes };
-            });
-            return;
           case 'vad.start':
             patchLane(event.laneId, { vadSpeech: true, partial: '' });
             return;
@@ -133,6 +129,13 @@ export function createAudioStore() {
           default:
             return;
         }
+      },
+
+      forgetLane(laneId) {
+        set((s) => {
+          const { [laneId]: _gone, ...lanes } = s.lanes;
+          return { lanes };
+        });
       },
     };
   });

@@ -152,17 +152,14 @@ export class LiveTurns {
           this.end(event.laneId, event.turnId, 'failed');
         }
         break;
-      case 'lane.removed':
-        this.lanes.delete(event.laneId);
-        break;
       case 'hello': {
-        // After a reconnect: forget lanes that are gone; a turn the engine finished while we were
-        // away will not report its end to us, so close it here (history has what was said).
+        // After a reconnect, a turn the engine finished while we were away will not report its end
+        // to us, so close it here (history has what was said). Lanes that are gone are forgotten
+        // through the lane registry.
         const byId = new Map(event.lanes.map((l) => [l.laneId, l]));
         for (const [laneId, lane] of this.lanes) {
           const snap = byId.get(laneId);
-          if (!snap) this.lanes.delete(laneId);
-          else if (lane.current?.status === 'running' && snap.state === 'idle') {
+          if (snap && lane.current?.status === 'running' && snap.state === 'idle') {
             this.end(laneId, lane.current.turnId, 'failed');
           }
         }
@@ -172,6 +169,11 @@ export class LiveTurns {
         return;
     }
     this.onChange();
+  }
+
+  /** The lane is gone (see store/lane-registry.ts). */
+  forgetLane(laneId: string): void {
+    if (this.lanes.delete(laneId)) this.onChange();
   }
 
   private end(laneId: string, turnId: string, status: 'cancelled' | 'failed'): void {
