@@ -72,6 +72,14 @@ describe('dialtone converse', () => {
     // Progress is human text on stderr, and the broken user file is named, not fatal.
     expect(stderr).toMatch(/\[sim:tps=3000,ttft=20\] Ben: Oh, it really was!/);
     expect(stderr).toMatch(/broken\.yaml: personas: /);
+    // The lanes race side by side: the slow lane's first reply is printed before the fast lane is done
+    // (lanes run one after another would print all of one lane first).
+    const progress = stderr.split('\n');
+    const slowFirstReply = progress.findIndex((l) => l.startsWith('[sim:tps=600,ttft=120] Ben:'));
+    const fastFinished = progress.findIndex((l) => l.startsWith('[sim:tps=3000,ttft=20] finished:'));
+    expect(slowFirstReply, stderr).toBeGreaterThan(0);
+    expect(fastFinished, stderr).toBeGreaterThan(0);
+    expect(slowFirstReply, stderr).toBeLessThan(fastFinished);
   }, 60_000);
 
   it('refuses bad input with one line and exit 1', async () => {

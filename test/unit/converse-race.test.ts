@@ -44,10 +44,13 @@ stop:
 
 let engine: RunningEngine;
 const events: EngineEvent[] = [];
+/** When each of `events` arrived, ms (performance.now). */
+const arrivedMs: number[] = [];
 let waiters: (() => void)[] = [];
 const client: EngineClient = {
   send: (event) => {
     events.push(event);
+    arrivedMs.push(performance.now());
     for (const w of waiters) w();
   },
   sendBinary: () => {},
@@ -89,7 +92,13 @@ async function race(msg: Omit<Extract<ClientMessage, { type: 'scenario.start' }>
     mine().filter((e): e is Progress => e.type === 'scenario.progress' && e.laneId === laneId);
   const started = mine().find((e) => e.type === 'scenario.started');
   const errors = mine().filter((e) => e.type === 'error');
-  return { finished, lines, started, errors };
+  /** When each lane's first turn started, ms (performance.now). */
+  const firstTurnAtMs = (laneId: string): number => {
+    const i = mine().findIndex((e) => e.type === 'turn.started' && e.laneId === laneId);
+    if (i < 0) throw new Error(`lane ${laneId} started no turn`);
+    return arrivedMs[from + i]!;
+  };
+  return { finished, lines, started, errors, firstTurnAtMs };
 }
 
 describe('goodbye, fast vs gpu, with speech on the virtual speaker', () => {
@@ -102,10 +111,12 @@ describe('goodbye, fast vs gpu, with speech on the virtual speaker', () => {
       { laneId: 'fast', spec: 'fast', ttft: 150, tps: 2000 },
       { laneId: 'gpu', spec: 'gpu', ttft: 700, tps: 60 },
     ];
-    const { finished, lines } = await race({
+    const { finished, lines, firstTurnAtMs } = await race({
       scenario: 'goodbye',
       lanes: lanes.map(({ laneId, spec }) => ({ laneId, spec })),
     });
+    // A race runs its lanes side by side: lanes that took turns one after another would start seconds apart.
+    expect(Math.abs(firstTurnAtMs('fast') - firstTurnAtMs('gpu'))).toBeLessThan(100);
     expect(finished.map((f) => f.laneId)).toEqual(['fast', 'gpu']);
     const [fast, gpu] = finished as [Finished, Finished];
     expect(fast.totalMs).toBeLessThan(gpu.totalMs);
@@ -113,6 +124,8 @@ describe('goodbye, fast vs gpu, with speech on the virtual speaker', () => {
     const expected = [goodbye.opening, ...goodbye.script];
     /** End of the previous bot's audio → this request sent: the runner's own handover, ms. */
     const handovers: number[] = [];
+    /** Per lane: measured first token → first chunk minus what its token count predicts, ms. */
+    const chunkErrorsMs = new Map<string, number[]>();
     for (const lane of lanes) {
       const f = finished.find((x) => x.laneId === lane.laneId)!;
       expect(f).toMatchObject({ stoppedBy: 'goodbye', turns: expected.length });
@@ -127,10 +140,14 @@ describe('goodbye, fast vs gpu, with speech on the virtual speaker', () => {
         const t = l.timeline!;
         expect(t.ttftMs).toBeGreaterThanOrEqual(lane.ttft - 2);
         expect(t.ttftMs).toBeLessThan(lane.ttft + 150);
-        // First token → first sentence: (tokens before the chunk − 1) at the lane's rate.
+        // First token → first sentence: (tokens up to the chunk − 1) at the lane's rate. One turn can
+        // lose the CPU to another process and have its first tokens merged (0 ms measured where 33 ms
+        // were due), so the bound is on each lane's median below; exact counts: speech-out-timeline.
         const chunkMs = ((t.firstChunkTokens! - 1) * 1000) / lane.tps;
-        expect(t.firstChunkMs).toBeGreaterThan(chunkMs * 0.7 - 10);
-        expect(t.firstChunkMs).toBeLessThan(chunkMs * 1.2 + 40);
+        chunkErrorsMs.set(lane.laneId, [
+          ...(chunkErrorsMs.get(lane.laneId) ?? []),
+          t.firstChunkMs! - chunkMs,
+        ]);
         expect(t.ttsMs).toBeGreaterThanOrEqual(TTS_DELAY_MS - 2);
         expect(t.ttsMs).toBeLessThan(TTS_DELAY_MS + 100);
         // The virtual speaker plays a frame the moment it arrives: no playout, no grace.
@@ -150,6 +167,15 @@ describe('goodbye, fast vs gpu, with speech on the virtual speaker', () => {
     }
     handovers.sort((a, b) => a - b);
     expect(handovers[Math.floor(handovers.length / 2)]).toBeLessThan(25);
+    // A count one token off moves every gpu turn by 1000/60 ≈ 17 ms; the median cannot hide that.
+    for (const [laneId, errorsMs] of chunkErrorsMs) {
+      errorsMs.sort((a, b) => a - b);
+      const medianMs = errorsMs[Math.floor(errorsMs.length / 2)]!;
+      const all = `${laneId}: ${errorsMs.map((e) => e.toFixed(1)).join(', ')}`;
+      expect(errorsMs.length, all).toBe(expected.length - 1);
+      expect(medianMs, all).toBeGreaterThan(-8);
+      expect(medianMs, all).toBeLessThan(12);
+    }
     // The lane's history keeps the lines with their speakers.
     const laneState = engine.engine.lane('fast').helloSnapshot();
     expect(laneState.history.map((h) => h.speaker)).toEqual(
@@ -202,7 +228,8 @@ describe('live generation and bad input', () => {
     expect(bad.stoppedBy).toBe('error');
     expect(bad.error).toBeTruthy();
     expect(bad.turns).toBe(1);
-    expect(errors.every((e) => e.type === 'error' && e.laneId === 'bad')).toBe(true);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.filter((e) => e.type !== 'error' || e.laneId !== 'bad')).toEqual([]);
   }, 30_000);
 
   it('lists the scenarios there are, and names each broken file', () => {
