@@ -110,7 +110,7 @@ export function scriptedSpeech(opts: {
   const factories: SpeechFactories = {
     createVad: async () => energyVad(opts.silenceMs ?? 300),
     createStt: () => stt,
-    createTts: (spec) => (spec === 'none' ? null : tts),
+    createTts: (spec) => (spec.provider === 'none' ? null : tts),
     createChunker: () => new SentenceChunker(),
   };
   return { factories, stt, tts };

@@ -131,7 +131,7 @@ async function timelineOf(pieces: Piece[]): Promise<{ timeline: TurnTimeline; sp
     speech: {
       createVad: async () => energyVad(),
       createStt: () => new DelayedStt(0, ''),
-      createTts: (spec) => (spec === 'none' ? null : tts),
+      createTts: (spec) => (spec.provider === 'none' ? null : tts),
       createChunker: () => new SentenceChunker(),
     },
   });

@@ -44,9 +44,9 @@ describe('voice input', () => {
     const utterance = h.events.find((e) => e.type === 'utterance')!;
     expect(start.type === 'speech-start' && start.atMs).toBeCloseTo(1000 + 320, 0);
     if (utterance.type !== 'utterance') throw new Error('unreachable');
-    expect(utterance.lastVoicedMs).toBeCloseTo(1000 + 960, 0);
-    expect(utterance.endpointMs - utterance.lastVoicedMs).toBeGreaterThanOrEqual(300);
-    expect(utterance.endpointMs - utterance.lastVoicedMs).toBeLessThan(300 + FRAME_MS + 0.01);
+    expect(utterance.lastVoicedAtMs).toBeCloseTo(1000 + 960, 0);
+    expect(utterance.endpointAtMs - utterance.lastVoicedAtMs).toBeGreaterThanOrEqual(300);
+    expect(utterance.endpointAtMs - utterance.lastVoicedAtMs).toBeLessThan(300 + FRAME_MS + 0.01);
   });
 
   it('microphone off: frames are ignored', async () => {
@@ -87,7 +87,7 @@ describe('voice input', () => {
     await h.settle();
     const u = h.events.find((e) => e.type === 'utterance');
     if (u?.type !== 'utterance') throw new Error('unreachable');
-    expect(u.endpointMs).toBe(2056);
+    expect(u.endpointAtMs).toBe(2056);
     // 736 ms held plus ~200 ms of pre-roll, at 16 kHz.
     expect(u.audio.length / 16).toBeGreaterThanOrEqual(736 + 190);
     expect(u.audio.length / 16).toBeLessThan(736 + 260);

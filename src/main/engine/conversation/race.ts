@@ -16,6 +16,7 @@ import { silentTts } from './instant';
 import { ConversationRunner, type LaneFinish } from './runner';
 import { VirtualSpeaker } from './virtual-speaker';
 import { redact } from '../../../shared/redact';
+import { parseTtsSpec } from '../../../shared/speech-spec';
 
 export const MAX_RACE_LANES = 4;
 
@@ -78,8 +79,8 @@ export class ScenarioRace {
       req.playback === 'client'
         ? null
         : new VirtualSpeaker(deps.clock, {
-            playbackStarted: (laneId, turnId, audibleMs) =>
-              lanes.get(laneId)?.playbackStarted(turnId, audibleMs),
+            playbackStarted: (laneId, turnId, audibleAtMs) =>
+              lanes.get(laneId)?.playbackStarted(turnId, audibleAtMs),
             playbackEnded: (laneId, turnId, report) => lanes.get(laneId)?.playbackEnded(turnId, report),
           });
     this.speaker = speaker;
@@ -109,7 +110,7 @@ export class ScenarioRace {
     const voiceSpecs = scenario.personas.map((p) => {
       const { voice, warning } = resolveEspeakVoice(p.voice);
       if (warning) warnings.push(`${p.name}: ${warning}`);
-      return `espeak:voice=${voice.id}`;
+      return parseTtsSpec(`espeak:voice=${voice.id}`);
     });
     const voicesFor = (): [TtsPort | null, TtsPort | null] =>
       req.speech === false

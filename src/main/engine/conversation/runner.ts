@@ -9,7 +9,7 @@ import type { TurnTimeline } from '../../../shared/metrics';
 import type { Scenario, StopRule, StoppedBy } from '../../../shared/scenario';
 import type { Clock } from '../clock';
 import { DEFAULT_CONTEXT_CHARS, fitContext, type WindowedContext } from '../context-window';
-import type { Lane, TurnResult } from '../lane';
+import type { Lane } from '../lane';
 import type { TtsPort } from '../voice/ports';
 import { GivenLine } from './instant';
 
@@ -41,7 +41,7 @@ export interface LaneFinish {
 }
 
 export interface RunnerOptions {
-  lane: Pick<Lane, 'id' | 'send' | 'cancel'>;
+  lane: Pick<Lane, 'id' | 'send' | 'cancel' | 'backend'>;
   clock: Clock;
   scenario: Scenario;
   /** Each persona's voice, in the scenario's persona order (null: not spoken). */
@@ -74,15 +74,15 @@ export class ConversationRunner {
     const { lane, clock, scenario, voices } = this.opts;
     const rule = { ...scenario.stop, maxTurns: this.opts.maxTurns ?? scenario.stop.maxTurns };
     const names = scenario.personas.map((p) => p.name);
-    const startMs = clock.now();
+    const startAtMs = clock.now();
     const lines: { speaker: 0 | 1; text: string }[] = [];
     const gaps: number[] = [];
-    let endMs = startMs;
+    let endAtMs = startAtMs;
     let speaker: 0 | 1 = names.indexOf(scenario.opener) === 1 ? 1 : 0;
     const finish = (stoppedBy: StoppedBy, error?: string): LaneFinish => {
       const deadAirMs = gaps.reduce((a, b) => a + b, 0);
       return {
-        totalMs: endMs - startMs,
+        totalMs: endAtMs - startAtMs,
         deadAirMs,
         turns: lines.length,
         meanGapMs: gaps.length ? deadAirMs / gaps.length : null,
@@ -93,32 +93,28 @@ export class ConversationRunner {
 
     for (let index = 0; ; index++) {
       if (this.stopped) return finish('stopped');
-      const reason = stopReason(lines, rule, clock.now() - startMs);
+      const reason = stopReason(lines, rule, clock.now() - startAtMs);
       if (reason) return finish(reason);
       const opening = index === 0;
       const scripted = opening || this.opts.live ? undefined : scenario.script[index - 1];
       const userText = opening ? '' : lines.at(-1)!.text;
       const view = personaView(scenario, speaker, lines, this.opts.contextChars);
-      const result = await new Promise<TurnResult>((resolve) => {
-        void lane.send(
-          userText,
-          { userDoneMs: endMs },
-          {
-            messages: view.messages,
-            context: view.report,
-            tts: voices[speaker],
-            speaker: { name: names[speaker]!, role: speaker === 0 ? 'user' : 'assistant' },
-            onDone: resolve,
-            ...(opening ? { provider: new GivenLine(scenario.opening, clock) } : {}),
-            ...(scripted !== undefined ? { simReply: scripted } : {}),
-          },
-        );
+      // Each persona's line is planned here, whole: its side of the conversation, its voice, its name.
+      const result = await lane.send({
+        userText,
+        origin: { userDoneAtMs: endAtMs },
+        messages: view.messages,
+        context: view.report,
+        provider: opening ? new GivenLine(scenario.opening, clock) : lane.backend,
+        voice: voices[speaker],
+        speaker: { name: names[speaker]!, role: speaker === 0 ? 'user' : 'assistant' },
+        ...(scripted !== undefined ? { simReply: scripted } : {}),
       });
       if (this.stopped) return finish('stopped');
       if (result.error) return finish('error', result.error.message);
       if (result.text === null) return finish('stopped');
       const timeline = result.timeline;
-      endMs = timeline?.at.playbackEndMs ?? clock.now();
+      endAtMs = timeline?.at.playbackEndMs ?? clock.now();
       const gapMs = opening ? null : (timeline?.gapMs ?? null);
       if (gapMs !== null) gaps.push(gapMs);
       lines.push({ speaker, text: result.text });

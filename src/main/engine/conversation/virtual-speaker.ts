@@ -7,19 +7,20 @@
  */
 import { TTS_AUDIO, type AudioFrame } from '../../../shared/audio-frames';
 import type { Clock } from '../clock';
-import type { PlaybackReport } from '../turn';
+import { turnIdOf } from '../../../shared/turn-id';
+import type { PlaybackReport } from '../turn-plan';
 
 /** Where the reports go: the lane (or the engine's `playback.*` messages). */
 export interface PlaybackSink {
-  playbackStarted(laneId: string, turnId: string, audibleMs: number): void;
+  playbackStarted(laneId: string, turnId: string, audibleAtMs: number): void;
   playbackEnded(laneId: string, turnId: string, report: PlaybackReport): void;
 }
 
 interface Playing {
   turnId: string;
-  audibleMs: number;
+  audibleAtMs: number;
   /** Engine time the audio queued so far ends. */
-  playheadMs: number;
+  playheadAtMs: number;
   /** Audio queued so far, ms. */
   queuedMs: number;
   timer: ReturnType<typeof setTimeout> | null;
@@ -37,22 +38,22 @@ export class VirtualSpeaker {
   /** One frame of a lane's speech; an empty frame marks the end of the turn's audio. */
   frame(frame: AudioFrame): void {
     if (frame.kind !== TTS_AUDIO) return;
-    const turnId = `${frame.laneId}-${frame.turn}`;
-    const now = this.clock.now();
+    const turnId = turnIdOf(frame.laneId, frame.turn);
+    const nowAtMs = this.clock.now();
     let p = this.playing.get(frame.laneId);
     if (p?.turnId !== turnId) {
       if (frame.samples.length === 0) return;
       // A new turn starts once the previous one's audio is out (bot-to-bot turns never overlap).
-      const startMs = Math.max(now, p && !p.ended ? p.playheadMs : now);
+      const startAtMs = Math.max(nowAtMs, p && !p.ended ? p.playheadAtMs : nowAtMs);
       if (p?.timer) clearTimeout(p.timer);
-      p = { turnId, audibleMs: startMs, playheadMs: startMs, queuedMs: 0, timer: null, ended: false };
+      p = { turnId, audibleAtMs: startAtMs, playheadAtMs: startAtMs, queuedMs: 0, timer: null, ended: false };
       this.playing.set(frame.laneId, p);
-      this.sink.playbackStarted(frame.laneId, turnId, startMs);
+      this.sink.playbackStarted(frame.laneId, turnId, startAtMs);
     }
     if (p.ended) return;
     if (frame.samples.length > 0) {
       const durationMs = (frame.samples.length * 1000) / frame.sampleRate;
-      p.playheadMs = Math.max(p.playheadMs, now) + durationMs;
+      p.playheadAtMs = Math.max(p.playheadAtMs, nowAtMs) + durationMs;
       p.queuedMs += durationMs;
       return;
     }
@@ -61,8 +62,8 @@ export class VirtualSpeaker {
 
   /** Timers may fire a little early by the engine clock: the end is reported only once it is past. */
   private endAtPlayhead(laneId: string, p: Playing): void {
-    const waitMs = p.playheadMs - this.clock.now();
-    if (waitMs <= 0) this.end(laneId, p, p.playheadMs, p.queuedMs, false);
+    const waitMs = p.playheadAtMs - this.clock.now();
+    if (waitMs <= 0) this.end(laneId, p, p.playheadAtMs, p.queuedMs, false);
     else p.timer = setTimeout(() => this.endAtPlayhead(laneId, p), Math.ceil(waitMs));
   }
 
@@ -70,8 +71,8 @@ export class VirtualSpeaker {
   interrupt(laneId: string, turnId: string): void {
     const p = this.playing.get(laneId);
     if (p?.turnId !== turnId || p.ended) return;
-    const now = this.clock.now();
-    this.end(laneId, p, now, Math.min(p.queuedMs, Math.max(0, now - p.audibleMs)), true);
+    const nowAtMs = this.clock.now();
+    this.end(laneId, p, nowAtMs, Math.min(p.queuedMs, Math.max(0, nowAtMs - p.audibleAtMs)), true);
   }
 
   close(): void {
@@ -79,11 +80,11 @@ export class VirtualSpeaker {
     this.playing.clear();
   }
 
-  private end(laneId: string, p: Playing, endedMs: number, playedMs: number, interrupted: boolean): void {
+  private end(laneId: string, p: Playing, endedAtMs: number, playedMs: number, interrupted: boolean): void {
     if (p.ended) return;
     p.ended = true;
     if (p.timer) clearTimeout(p.timer);
     p.timer = null;
-    this.sink.playbackEnded(laneId, p.turnId, { playedMs, endedMs, interrupted });
+    this.sink.playbackEnded(laneId, p.turnId, { playedMs, endedMs: endedAtMs, interrupted });
   }
 }

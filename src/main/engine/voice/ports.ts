@@ -22,8 +22,11 @@ export interface SttPort {
   readonly label: string;
   /** Downloads and loads what the provider needs before the first utterance (local models). */
   prepare?(options: { onProgress?: (progress: ModelProgress) => void }): Promise<void>;
-  /** Transcribes one 16 kHz mono utterance. Rejects with a provider error; resolves '' for silence. */
-  transcribe(audio: Float32Array, signal: AbortSignal): Promise<string>;
+  /**
+   * Transcribes one 16 kHz mono utterance. Rejects with a provider error; resolves '' for silence.
+   * A recognizer that can stream calls `onPartial` with the whole text so far, each time it grows.
+   */
+  transcribe(audio: Float32Array, signal: AbortSignal, onPartial?: (text: string) => void): Promise<string>;
 }
 
 export interface TtsPort {

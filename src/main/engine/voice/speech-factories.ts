@@ -1,15 +1,25 @@
 /**
- * The speech stages the engine uses by default: Silero VAD, the STT and TTS providers named by a
- * lane's specs, and the speakable-chunk chunker.
+ * The speech stages a lane can use, and the ones the engine uses by default: Silero VAD, the STT and
+ * TTS providers named by a lane's specs, and the speakable-chunk chunker. Specs arrive parsed: the
+ * lane parses each once, where it enters (shared/speech-spec.ts).
  */
-import { parseSttSpec, parseTtsSpec } from '../../../shared/speech-spec';
+import type { SpeechSpec } from '../../../shared/speech-spec';
 import type { Clock } from '../clock';
-import type { SpeechFactories } from '../lane';
 import { createStt } from '../providers/stt';
 import { createTts, ttsPort } from '../providers/tts';
 import { Chunker } from '../speech/chunker';
 import { VoiceActivityDetector } from '../vad/endpointer';
 import { loadSileroVad } from '../vad/silero';
+import type { ChunkerPort, SttPort, TtsPort, VadPort } from './ports';
+
+/** Each factory throws a presenter-readable error on bad config (a missing key, an unknown model). */
+export interface SpeechFactories {
+  createVad(): Promise<VadPort>;
+  createStt(spec: SpeechSpec): SttPort;
+  /** null for `none` (text only). */
+  createTts(spec: SpeechSpec): TtsPort | null;
+  createChunker(): ChunkerPort;
+}
 
 export function defaultSpeechFactories(
   env: Record<string, string | undefined>,
@@ -17,11 +27,8 @@ export function defaultSpeechFactories(
 ): SpeechFactories {
   return {
     createVad: async () => new VoiceActivityDetector((await loadSileroVad()).newStream()),
-    createStt: (spec) => createStt(parseSttSpec(spec), { clock, env }),
-    createTts: (spec) => {
-      const parsed = parseTtsSpec(spec);
-      return parsed.provider === 'none' ? null : ttsPort(createTts(parsed, { clock, env }));
-    },
+    createStt: (spec) => createStt(spec, { clock, env }),
+    createTts: (spec) => (spec.provider === 'none' ? null : ttsPort(createTts(spec, { clock, env }))),
     createChunker: () => new Chunker(),
   };
 }

@@ -29,9 +29,9 @@ export interface SpeechOutDeps {
 
 export class SpeechOut {
   /** Engine time the first speakable chunk was ready. */
-  firstChunkMs: number | null = null;
+  firstChunkAtMs: number | null = null;
   /** Engine time the first synthesized audio was handed to the players. */
-  firstAudioMs: number | null = null;
+  firstAudioAtMs: number | null = null;
   /** Tokens pushed (reasoning included) when the first chunk was ready. */
   firstChunkTokens: number | null = null;
   private tokensSeen = 0;
@@ -90,8 +90,8 @@ export class SpeechOut {
 
   private enqueue(text: string): void {
     if (this.deps.signal.aborted || this.failed || text.trim() === '') return;
-    if (this.firstChunkMs === null) {
-      this.firstChunkMs = this.deps.clock.now();
+    if (this.firstChunkAtMs === null) {
+      this.firstChunkAtMs = this.deps.clock.now();
       this.firstChunkTokens = this.tokensSeen;
     }
     const index = this.chunks.length;
@@ -108,7 +108,7 @@ export class SpeechOut {
     try {
       await tts.synthesize(chunk.text, signal, (samples, sampleRate) => {
         if (signal.aborted || samples.length === 0) return;
-        this.firstAudioMs ??= clock.now();
+        this.firstAudioAtMs ??= clock.now();
         this.sampleRate = sampleRate;
         this.audioMs += (samples.length * 1000) / sampleRate;
         chunk.endMs = this.audioMs;

@@ -6,16 +6,16 @@ import type { LlmTurnMetrics, TurnTimeline } from '../../../shared/metrics';
 
 export interface TurnAnchors {
   /** When the user stopped: last voiced audio, the end of the previous bot's audio, or the typed send. */
-  userDoneMs: number;
+  userDoneAtMs: number;
   /** Voice turns only. */
-  lastVoicedMs: number | null;
-  endpointMs: number | null;
-  transcriptMs: number | null;
-  firstChunkMs: number | null;
+  lastVoicedAtMs: number | null;
+  endpointAtMs: number | null;
+  transcriptAtMs: number | null;
+  firstChunkAtMs: number | null;
   firstChunkTokens: number | null;
-  firstAudioMs: number | null;
-  audibleMs: number | null;
-  playbackEndMs: number | null;
+  firstAudioAtMs: number | null;
+  audibleAtMs: number | null;
+  playbackEndAtMs: number | null;
   /** Audio played, ms (null in text mode). */
   speechMs: number | null;
   interrupted: boolean;
@@ -25,15 +25,15 @@ const span = (from: number | null, to: number | null): number | null =>
   from === null || to === null ? null : to - from;
 
 export function buildTimeline(a: TurnAnchors, llm: LlmTurnMetrics | null): TurnTimeline {
-  const firstTokenMs = llm?.firstTokenMs ?? null;
+  const firstTokenAtMs = llm?.firstTokenMs ?? null;
   return {
-    endpointMs: span(a.lastVoicedMs, a.endpointMs),
-    sttMs: span(a.endpointMs, a.transcriptMs),
+    endpointMs: span(a.lastVoicedAtMs, a.endpointAtMs),
+    sttMs: span(a.endpointAtMs, a.transcriptAtMs),
     ttftMs: llm?.ttftMs ?? null,
-    firstChunkMs: span(firstTokenMs, a.firstChunkMs),
-    ttsMs: span(a.firstChunkMs, a.firstAudioMs),
-    playoutMs: span(a.firstAudioMs, a.audibleMs),
-    gapMs: span(a.userDoneMs, a.audibleMs),
+    firstChunkMs: span(firstTokenAtMs, a.firstChunkAtMs),
+    ttsMs: span(a.firstChunkAtMs, a.firstAudioAtMs),
+    playoutMs: span(a.firstAudioAtMs, a.audibleAtMs),
+    gapMs: span(a.userDoneAtMs, a.audibleAtMs),
     speechMs: a.speechMs,
     tokens: llm?.tokens ?? 0,
     reasoningTokens: llm?.reasoningTokens ?? 0,
@@ -43,15 +43,15 @@ export function buildTimeline(a: TurnAnchors, llm: LlmTurnMetrics | null): TurnT
     interrupted: a.interrupted,
     ...(llm?.providerTiming ? { providerTiming: llm.providerTiming } : {}),
     at: {
-      lastVoicedMs: a.lastVoicedMs,
-      endpointMs: a.endpointMs,
-      transcriptMs: a.transcriptMs,
+      lastVoicedMs: a.lastVoicedAtMs,
+      endpointMs: a.endpointAtMs,
+      transcriptMs: a.transcriptAtMs,
       requestMs: llm?.requestMs ?? null,
-      firstTokenMs,
-      firstChunkMs: a.firstChunkMs,
-      firstAudioMs: a.firstAudioMs,
-      audibleMs: a.audibleMs,
-      playbackEndMs: a.playbackEndMs,
+      firstTokenMs: firstTokenAtMs,
+      firstChunkMs: a.firstChunkAtMs,
+      firstAudioMs: a.firstAudioAtMs,
+      audibleMs: a.audibleAtMs,
+      playbackEndMs: a.playbackEndAtMs,
     },
   };
 }

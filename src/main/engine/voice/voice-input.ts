@@ -14,7 +14,7 @@ export type VoiceInputEvent =
   | { type: 'speech-start'; atMs: number }
   | { type: 'speech-end'; atMs: number }
   /** A finished user turn: what to transcribe and when the user stopped / the endpoint was decided. */
-  | { type: 'utterance'; audio: Float32Array; lastVoicedMs: number; endpointMs: number }
+  | { type: 'utterance'; audio: Float32Array; lastVoicedAtMs: number; endpointAtMs: number }
   /** The user has spoken over the bot for longer than the guard: interrupt it. */
   | { type: 'barge-in'; atMs: number }
   | { type: 'level'; rms: number; peak: number }
@@ -87,7 +87,7 @@ export class VoiceInput {
     this.pttAudio = null;
     if (!chunks) return;
     this.emit({ type: 'speech-end', atMs });
-    this.emit({ type: 'utterance', audio: concat(chunks), lastVoicedMs: atMs, endpointMs: atMs });
+    this.emit({ type: 'utterance', audio: concat(chunks), lastVoicedAtMs: atMs, endpointAtMs: atMs });
   }
 
   pushFrame(frame: AudioFrame): void {
@@ -133,8 +133,8 @@ export class VoiceInput {
         this.emit({
           type: 'utterance',
           audio: event.audio,
-          lastVoicedMs: toEngine(event.atMs),
-          endpointMs: toEngine(event.endpointMs),
+          lastVoicedAtMs: toEngine(event.atMs),
+          endpointAtMs: toEngine(event.endpointMs),
         });
       }
     }

@@ -79,8 +79,12 @@ export abstract class Stt {
    * The lane's port (`SttPort` in engine/voice/ports.ts): the transcript only, '' when aborted or
    * silent; failures reject as in `recognize`. The lane times the stage itself.
    */
-  async transcribe(audio: Float32Array, signal: AbortSignal): Promise<string> {
-    return (await this.recognize({ audio, signal })).text;
+  async transcribe(
+    audio: Float32Array,
+    signal: AbortSignal,
+    onPartial?: (text: string) => void,
+  ): Promise<string> {
+    return (await this.recognize({ audio, signal, ...(onPartial ? { onPartial } : {}) })).text;
   }
 
   /** Loads what the provider needs ahead of the first utterance (a no-op for remote providers). */
