@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { redact, redactDeep } from '../../shared/redact';
+import { errorMessage } from '../engine/errors';
 
 export class CliError extends Error {
   override name = 'CliError';
@@ -25,7 +26,7 @@ export function parse(argv: string[], options: Options, usage: string): ParsedAr
       strict: true,
     });
   } catch (err) {
-    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    const message = errorMessage(err).split('\n')[0];
     throw new CliError(`${message}\nusage: ${usage}`);
   }
 }

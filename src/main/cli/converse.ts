@@ -13,6 +13,7 @@ import { findScenario, loadScenarios } from '../engine/scenarios/loader';
 import { redact } from '../../shared/redact';
 import { CliError, numberFlag, parse, printJson, say } from './args';
 import { USAGES } from './usage';
+import { errorMessage } from '../engine/errors';
 
 const USAGE = USAGES.converse;
 const DEFAULT_LANES = ['fast', 'gpu'];
@@ -54,7 +55,7 @@ export async function converseCommand(argv: string[]): Promise<void> {
   try {
     scenario = findScenario(library, name.trim());
   } catch (err) {
-    throw new CliError(err instanceof Error ? err.message : String(err));
+    throw new CliError(errorMessage(err));
   }
   const laneSpecs = (values.lane as unknown as string[] | undefined) ?? DEFAULT_LANES;
   if (laneSpecs.length > 4) throw new CliError(`at most 4 --lane (got ${laneSpecs.length})`);

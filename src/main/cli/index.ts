@@ -9,6 +9,7 @@ import { LaneSpecError } from '../../shared/lane-spec';
 import { redact } from '../../shared/redact';
 import { CliError } from './args';
 import { USAGES, type CommandName } from './usage';
+import { errorMessage } from '../engine/errors';
 
 type Run = (argv: string[]) => Promise<void>;
 
@@ -101,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     // Not bad input but a fault of ours: still one readable line, with the detail on request.
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     process.stderr.write(redact(`dialtone ${name}: ${message}\n`));
     if (process.env.DIALTONE_DEBUG)
       console.error(redact(err instanceof Error ? (err.stack ?? message) : message));

@@ -12,6 +12,7 @@ import { createTts, TtsError } from '../engine/providers/tts';
 import { CliError, parse, printJson, say } from './args';
 import { progressPrinter } from './progress';
 import { USAGES } from './usage';
+import { errorMessage } from '../engine/errors';
 
 const USAGE = USAGES.say;
 
@@ -40,7 +41,7 @@ export async function sayCommand(argv: string[]): Promise<void> {
     try {
       await writeFile(out, encodeWav(pcm, sampleRate));
     } catch (err) {
-      throw new CliError(`cannot write ${out}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new CliError(`cannot write ${out}: ${errorMessage(err)}`);
     }
     const result = {
       firstAudioMs: metrics.firstAudioMs,

@@ -14,6 +14,7 @@ import { registerEngineConnectionHandler } from './ipc';
 import { installAppMenu } from './menu';
 import { originOf } from './security';
 import { createMainWindow, hardenSession, hardenWebContents } from './window';
+import { errorMessage } from '../engine/errors';
 
 export interface DialtoneAppOptions {
   /** Built preload (CommonJS), e.g. out/preload/index.js. */
@@ -63,7 +64,7 @@ export async function runDialtoneApp(options: DialtoneAppOptions): Promise<void>
     engineClosing ??= engine
       .close()
       .catch((error: unknown) =>
-        console.error(`Dialtone: the engine did not close cleanly: ${describe(error)}`),
+        console.error(`Dialtone: the engine did not close cleanly: ${errorMessage(error)}`),
       )
       .finally(() => {
         engineClosed = true;
@@ -111,13 +112,9 @@ export async function runDialtoneApp(options: DialtoneAppOptions): Promise<void>
     });
     openWindow();
   } catch (error) {
-    const message = `Dialtone could not start: ${describe(error)}`;
+    const message = `Dialtone could not start: ${errorMessage(error)}`;
     console.error(message);
-    dialog.showErrorBox('Dialtone could not start', describe(error));
+    dialog.showErrorBox('Dialtone could not start', errorMessage(error));
     app.quit();
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

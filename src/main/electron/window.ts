@@ -7,6 +7,7 @@
  */
 import { BrowserWindow, type Session, type WebContents } from 'electron';
 import { allowPermissionCheck, allowPermissionRequest, isOwnOrigin, withCsp } from './security';
+import { errorMessage } from '../engine/errors';
 
 export { isOwnOrigin } from './security';
 
@@ -95,9 +96,7 @@ export function createMainWindow({ preloadPath, url, allowedOrigins }: MainWindo
   hardenWebContents(window.webContents, allowedOrigins);
   window.once('ready-to-show', () => window.show());
   window.loadURL(url).catch((error: unknown) => {
-    console.error(
-      `Dialtone: could not load ${url}: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    console.error(`Dialtone: could not load ${url}: ${errorMessage(error)}`);
   });
   return window;
 }

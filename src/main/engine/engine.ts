@@ -12,6 +12,7 @@ import { listProviders } from './providers/llm/presets';
 import { listScenarios, RaceRequestError, ScenarioRace } from './conversation/race';
 import { pickerVoices } from './providers/tts/picker';
 import { redactEvent } from './redact-events';
+import { errorEvent, ProviderError } from './errors';
 import { redact } from '../../shared/redact';
 
 export interface EngineClient {
@@ -104,15 +105,12 @@ export class Engine {
   private refuse(client: EngineClient, msg: ClientMessage, err: unknown): void {
     const laneId = 'laneId' in msg ? msg.laneId : undefined;
     if (err instanceof LaneSpecError || err instanceof RequestError) {
+      // The message names what to change: the same request sent again is refused again.
       const code = err instanceof RequestError ? err.code : 'bad_spec';
-      client.send(
-        redactEvent({ type: 'error', laneId, stage: 'lane', code, message: err.message, recoverable: true }),
-      );
+      const refused = new ProviderError('lane', code, err.message, false);
+      client.send(redactEvent(errorEvent(refused, { laneId, stage: 'lane' })));
     } else {
-      const message = err instanceof Error ? err.message : String(err);
-      client.send(
-        redactEvent({ type: 'error', laneId, stage: 'engine', code: 'internal', message, recoverable: true }),
-      );
+      client.send(redactEvent(errorEvent(err, { laneId, stage: 'engine' })));
     }
   }
 

@@ -19,6 +19,7 @@ import {
 } from '../../shared/protocol';
 import { AUDIO_IN, AudioFrameError, decodeAudioFrame } from '../../shared/audio-frames';
 import type { Engine } from './engine';
+import { errorEvent, ProviderError } from './errors';
 import {
   ClientSendQueue,
   DEFAULT_SEND_LIMITS,
@@ -160,7 +161,8 @@ function attachClient(ws: WebSocket, opts: EngineServerOptions): void {
   const disconnect = opts.engine.connect(client);
   const refuse = (code: string, message: string): void => {
     opts.stats.droppedMessages += 1;
-    client.send({ type: 'error', stage: 'protocol', code, message, recoverable: true });
+    // A refused message is refused again if sent as it is.
+    client.send(errorEvent(new ProviderError('protocol', code, message, false), { stage: 'protocol' }));
   };
 
   ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -178,7 +180,8 @@ function attachClient(ws: WebSocket, opts: EngineServerOptions): void {
         if (now - lastAudioErrorMs >= 1000) {
           lastAudioErrorMs = now;
           const message = `audio frame dropped (${opts.stats.droppedAudioFrames} so far): ${err.message}`;
-          client.send({ type: 'error', stage: 'audio', code: 'bad_audio_frame', message, recoverable: true });
+          const refused = new ProviderError('audio', 'bad_audio_frame', message, false);
+          client.send(errorEvent(refused, { stage: 'audio' }));
         }
       }
       return;

@@ -6,6 +6,7 @@ import { closeSync, openSync, readSync, renameSync, statSync, writeFileSync } fr
 import { RECORDING_FORMAT, RECORDING_VERSION, RecordingError, startsLikeRecording } from './format';
 import type { RecordedTurn, Recording } from './format';
 import { redact } from '../../../shared/redact';
+import { errorMessage } from '../errors';
 
 export interface RecordingHeader {
   provider: Recording['provider'];
@@ -56,7 +57,7 @@ export class RunRecorder {
       writeFileSync(tmp, JSON.stringify(this.recording) + '\n');
       renameSync(tmp, this.file);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+      const code = (err as NodeJS.ErrnoException).code ?? errorMessage(err);
       throw new RecordingError(`cannot write recording ${this.file} (${code})`);
     }
   }

@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { Scenario } from '../../../shared/scenario';
+import { errorMessage } from '../errors';
 
 /** From __filename, not __dirname: tsx's ESM loader sets only __filename right (see vad/silero.ts). */
 export const BUILTIN_SCENARIO_DIR =
@@ -51,7 +52,7 @@ export function parseScenario(text: string, file: string): Scenario {
   try {
     data = extname(file) === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    const detail = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    const detail = errorMessage(err).split('\n')[0];
     throw new ScenarioFileError(
       file,
       '',
@@ -81,7 +82,7 @@ export function loadScenarios(
         .filter((n) => EXTENSIONS.has(extname(n)))
         .sort();
     } catch (err) {
-      library.errors.push(new ScenarioFileError(dir, '', err instanceof Error ? err.message : String(err)));
+      library.errors.push(new ScenarioFileError(dir, '', errorMessage(err)));
       return;
     }
     for (const name of names) {

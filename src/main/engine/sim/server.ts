@@ -13,6 +13,7 @@ import { runCompletion, SIM_MODEL_ID } from './completion';
 import { mergeKnobs, parseSimControlHeader, SIM_CONTROL_HEADER, SimControl } from './control';
 import { sendError, sendJson } from './errors';
 import { parseChatRequest } from './request';
+import { errorMessage } from '../errors';
 
 export { SIM_MODEL_ID };
 
@@ -159,7 +160,7 @@ function checkDefaults(partial: Partial<SimKnobs>): SimKnobs {
 
 /** A bug in the simulator must cost one request, not the server. */
 function internalError(res: ServerResponse, err: unknown): void {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   if (res.headersSent) res.destroy();
   else sendError(res, 500, `simulated backend internal error: ${message}`, { type: 'server_error' });
 }

@@ -8,6 +8,7 @@ import { access } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { CONTEXT_SAMPLES, FRAME_SAMPLES, SAMPLE_RATE, type VadModel } from './model';
+import { errorMessage } from '../errors';
 
 /**
  * The shipped model (see assets/models/README.md): `DIALTONE_VAD_MODEL`, else assets/ beside the
@@ -64,7 +65,7 @@ async function open(modelPath: string): Promise<SileroVad> {
       graphOptimizationLevel: 'all',
     });
   } catch (err) {
-    const why = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    const why = errorMessage(err).split('\n')[0];
     throw new VadModelError(`${modelPath}: not a loadable ONNX model (${why})`);
   }
   checkShape(session, modelPath);
@@ -74,7 +75,7 @@ async function open(modelPath: string): Promise<SileroVad> {
   try {
     await vad.newStream().process(new Float32Array(FRAME_SAMPLES));
   } catch (err) {
-    const why = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    const why = errorMessage(err).split('\n')[0];
     throw new VadModelError(`${modelPath}: not a Silero VAD v5 model (${why})`);
   }
   return vad;

@@ -134,7 +134,7 @@ function fail(
   cause: unknown,
   extra: { status?: number; retryAfterMs?: number } = {},
 ): LlmError {
-  return new LlmError(code, redact(message, ctx.key), undefined, { ...extra, cause });
+  return new LlmError(code, redact(message, ctx.key), { ...extra, cause });
 }
 
 /** The provider's own words (e.g. "model foo does not exist"), short, single-line, key-free. */

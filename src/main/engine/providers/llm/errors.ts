@@ -2,6 +2,10 @@
  * Every way an LLM request can fail, as one typed error the lane turns into a UI message.
  * Cancellation is not among them: an aborted turn ends quietly.
  */
+import { ProviderError } from '../../errors';
+import type { ProviderErrorDetail } from '../../errors';
+
+/** How a request over HTTP fails; TTS and STT providers, which speak HTTP too, share these codes. */
 export type LlmErrorCode =
   | 'auth' // 401/403: bad or missing key
   | 'rate_limited' // 429, with retryAfterMs when the provider says
@@ -12,7 +16,7 @@ export type LlmErrorCode =
   | 'stalled' // no data for longer than the stall timeout
   | 'malformed'; // the stream was not valid SSE / JSON chunks
 
-/** Whether trying the same request again may succeed (the UI offers "try again" for these). */
+/** Whether sending the same request again unchanged may succeed (the UI offers "try again" for these). */
 export const LLM_ERROR_RETRYABLE: Readonly<Record<LlmErrorCode, boolean>> = {
   auth: false,
   rate_limited: true,
@@ -24,22 +28,9 @@ export const LLM_ERROR_RETRYABLE: Readonly<Record<LlmErrorCode, boolean>> = {
   malformed: false,
 };
 
-export class LlmError extends Error {
+export class LlmError extends ProviderError<LlmErrorCode> {
   override name = 'LlmError';
-  constructor(
-    readonly code: LlmErrorCode,
-    /** One sentence a presenter can act on; names the provider, never contains a key. */
-    message: string,
-    readonly retryable: boolean = LLM_ERROR_RETRYABLE[code],
-    readonly extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
-  ) {
-    super(message);
-  }
-  get status(): number | undefined {
-    return this.extra.status;
-  }
-  /** How long the provider asked us to wait before retrying, ms (429 only). */
-  get retryAfterMs(): number | undefined {
-    return this.extra.retryAfterMs;
+  constructor(code: LlmErrorCode, message: string, extra: ProviderErrorDetail = {}) {
+    super('llm', code, message, LLM_ERROR_RETRYABLE[code], extra);
   }
 }

@@ -283,7 +283,7 @@ class Turn {
     const message = this.answered
       ? `${label} sent nothing for ${s} s (after ${this.answerChunks} tokens), so the request was stopped`
       : `${label} at ${baseURL} did not answer within ${s} s, so the request was stopped`;
-    return new LlmError('stalled', message, undefined, { cause });
+    return new LlmError('stalled', message, { cause });
   }
 
   private result(aborted: boolean): LlmResult {

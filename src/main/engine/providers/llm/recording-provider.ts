@@ -10,6 +10,7 @@
 import type { Clock } from '../../clock';
 import type { RecordedEvent, RecordedTurn } from '../../recording/format';
 import type { RunRecorder } from '../../recording/writer';
+import { errorMessage } from '../../errors';
 import { LlmError } from './errors';
 import type { LlmEvent, LlmProvider, LlmResult, LlmStreamRequest } from './types';
 
@@ -53,7 +54,7 @@ export class RecordingProvider implements LlmProvider {
       const error =
         err instanceof LlmError
           ? { code: err.code, message: err.message, retryable: err.retryable }
-          : { code: 'failed', message: err instanceof Error ? err.message : String(err), retryable: false };
+          : { code: 'failed', message: errorMessage(err), retryable: false };
       this.add({
         ...base,
         events: offsets(events, sentMs),
@@ -87,9 +88,7 @@ export class RecordingProvider implements LlmProvider {
     try {
       this.recorder.addTurn(turn);
     } catch (err) {
-      throw new LlmError('bad_request', err instanceof Error ? err.message : String(err), false, {
-        cause: err,
-      });
+      throw new LlmError('bad_request', errorMessage(err), { cause: err });
     }
   }
 }

@@ -74,13 +74,11 @@ class ReplayTurn {
     if (signal.aborted) return this.result(true);
     const { turn } = this;
     if (turn.outcome === 'error') {
+      // Retryability follows from the code, as it did live; a code this version does not know (a
+      // provider's own failure recorded as 'failed') replays as a server fault.
       const code = (turn.error?.code ?? 'server') as LlmErrorCode;
       const known = code in LLM_ERROR_RETRYABLE;
-      throw new LlmError(
-        known ? code : 'server',
-        turn.error?.message ?? 'the recorded request failed',
-        turn.error?.retryable ?? false,
-      );
+      throw new LlmError(known ? code : 'server', turn.error?.message ?? 'the recorded request failed');
     }
     return this.result(false);
   }

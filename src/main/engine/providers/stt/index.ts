@@ -18,8 +18,10 @@ import { TypedStt } from './typed';
 
 export { Stt } from './base';
 export type { SttPrepareOptions, TranscribeContext } from './base';
-export { SttError, STT_SAMPLE_RATE } from './types';
-export type { SttErrorCode, SttRequest, SttResult } from './types';
+export { SttError } from './errors';
+export type { SttErrorCode } from './errors';
+export { STT_SAMPLE_RATE } from './types';
+export type { SttRequest, SttResult } from './types';
 export { STT_PRESETS } from './presets';
 export { LocalStt, unloadLocalStt } from './local';
 

@@ -14,8 +14,9 @@ import type { FailureContext } from '../llm/classify';
 import type { LlmError } from '../llm/errors';
 import { Stt } from './base';
 import type { TranscribeContext } from './base';
-import { SttError, STT_SAMPLE_RATE } from './types';
-import type { SttErrorCode } from './types';
+import { SttError } from './errors';
+import type { SttErrorCode } from './errors';
+import { STT_SAMPLE_RATE } from './types';
 import { createOpenAiClient } from '../openai-client';
 
 export interface OpenAiSttConfig {

@@ -1,6 +1,6 @@
 /** Typed input: the lane takes the presenter's typed text, so there is nothing to recognize. */
 import { Stt } from './base';
-import { SttError } from './types';
+import { SttError } from './errors';
 import type { SttResult } from './types';
 
 export class TypedStt extends Stt {

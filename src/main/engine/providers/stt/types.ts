@@ -25,47 +25,6 @@ export interface SttResult {
 /** Sample rate every provider is given, Hz. */
 export const STT_SAMPLE_RATE = 16_000;
 
-export type SttErrorCode =
-  | 'auth' // 401/403: bad or missing key
-  | 'rate_limited' // 429, with retryAfterMs when the provider says
-  | 'bad_request' // 400/404/422: wrong model, bad parameters, audio refused
-  | 'server' // 5xx
-  | 'network' // could not connect
-  | 'malformed' // the reply was not a transcription
-  | 'no_audio' // typed mode: there is no recognizer to give audio to
-  | 'bad_audio' // empty or not 16 kHz float samples
-  | 'failed'; // the local model threw
-
-export const STT_ERROR_RETRYABLE: Readonly<Record<SttErrorCode, boolean>> = {
-  auth: false,
-  rate_limited: true,
-  bad_request: false,
-  server: true,
-  network: true,
-  malformed: false,
-  no_audio: false,
-  bad_audio: false,
-  failed: false,
-};
-
-export class SttError extends Error {
-  override name = 'SttError';
-  constructor(
-    readonly code: SttErrorCode,
-    /** One sentence a presenter can act on; names the provider, never contains a key. */
-    message: string,
-    readonly extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
-  ) {
-    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
-  }
-  get retryable(): boolean {
-    return STT_ERROR_RETRYABLE[this.code];
-  }
-  get status(): number | undefined {
-    return this.extra.status;
-  }
-  /** How long the provider asked us to wait, ms (429 only). */
-  get retryAfterMs(): number | undefined {
-    return this.extra.retryAfterMs;
-  }
-}
+// The errors live beside the LLM and TTS ones; importers of this file keep finding them here.
+export { SttError, STT_ERROR_RETRYABLE } from './errors';
+export type { SttErrorCode } from './errors';

@@ -1,53 +1,52 @@
 /**
  * TTS failures. The HTTP providers fail in exactly the ways the LLM client does (same `openai` SDK,
- * same sockets), so the codes, the retryable table and the classification are the LLM client's
- * (`../llm/errors`, `../llm/classify`); a TtsError is an LlmError that says it came from speech.
- * Cancellation is not an error: an aborted synthesis ends quietly.
+ * same sockets), so they share its codes, its retryable table and its classification (`../llm/errors`,
+ * `../llm/classify`); a local engine adds two of its own. Cancellation is not an error: an aborted
+ * synthesis ends quietly.
  */
-import { LlmError } from '../llm/errors';
+import { errorMessage, ProviderError } from '../../errors';
+import type { ProviderErrorDetail } from '../../errors';
+import { LLM_ERROR_RETRYABLE, LlmError } from '../llm/errors';
 import type { LlmErrorCode } from '../llm/errors';
 
-export type TtsErrorCode = LlmErrorCode | 'model_missing' | 'engine';
+export type TtsErrorCode =
+  | LlmErrorCode
+  | 'model_missing' // the voice's model is not downloaded (or failed its checksum)
+  | 'engine'; // the local engine threw while speaking
 
-export class TtsError extends LlmError {
+export const TTS_ERROR_RETRYABLE: Readonly<Record<TtsErrorCode, boolean>> = {
+  ...LLM_ERROR_RETRYABLE,
+  // Asking again will not download it: the user fetches the model or picks another voice first.
+  model_missing: false,
+  // A local engine that threw on one sentence usually speaks the next (the lane stays usable).
+  engine: true,
+};
+
+export class TtsError extends ProviderError<TtsErrorCode> {
   override name = 'TtsError';
-  readonly stage = 'tts';
 
-  constructor(
-    readonly ttsCode: TtsErrorCode,
-    message: string,
-    retryable: boolean,
-    extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
-  ) {
-    // model_missing / engine have no LLM counterpart; 'malformed' (not retryable) is the closest.
-    super(isLlmCode(ttsCode) ? ttsCode : 'malformed', message, retryable, extra);
+  constructor(code: TtsErrorCode, message: string, extra: ProviderErrorDetail = {}) {
+    super('tts', code, message, TTS_ERROR_RETRYABLE[code], extra);
   }
 
+  /**
+   * The same as `code`; kept while the lane and the turn read `ttsCode` from the days a TtsError was an
+   * LlmError with a code of its own beside the LLM one.
+   */
+  get ttsCode(): TtsErrorCode {
+    return this.code;
+  }
+
+  /** An HTTP failure, classified by the LLM client, as the speech failure it is. */
   static fromLlm(err: LlmError): TtsError {
-    if (err instanceof TtsError) return err;
-    return new TtsError(err.code, err.message, err.retryable, err.extra);
+    return new TtsError(err.code, err.message, err.extra);
   }
 
   /** Anything else a provider threw: an engine fault, named, one line. */
   static wrap(err: unknown, label: string): TtsError {
     if (err instanceof TtsError) return err;
     if (err instanceof LlmError) return TtsError.fromLlm(err);
-    const why = err instanceof Error ? err.message : String(err);
-    return new TtsError('engine', `${label} failed: ${why.split('\n')[0]}`, true, { cause: err });
+    const why = errorMessage(err).split('\n')[0];
+    return new TtsError('engine', `${label} failed: ${why}`, { cause: err });
   }
-}
-
-const LLM_CODES = new Set<string>([
-  'auth',
-  'rate_limited',
-  'bad_request',
-  'server',
-  'network',
-  'stream_cut',
-  'stalled',
-  'malformed',
-]);
-
-function isLlmCode(code: TtsErrorCode): code is LlmErrorCode {
-  return LLM_CODES.has(code);
 }

@@ -149,7 +149,7 @@ export class KokoroTts extends Tts {
     if (err instanceof TtsError) return err;
     // Not downloaded, or a download that failed its checksum: either way the model is not there.
     if (err instanceof ModelMissingError || err instanceof ModelVerifyError)
-      return new TtsError('model_missing', err.message, true, { cause: err });
+      return new TtsError('model_missing', err.message, { cause: err });
     return TtsError.wrap(err, this.label);
   }
 }

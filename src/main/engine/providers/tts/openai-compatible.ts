@@ -8,6 +8,7 @@
  */
 import type OpenAI from 'openai';
 import type { Clock } from '../../clock';
+import { errorMessage } from '../../errors';
 import { classifyFailure } from '../llm/classify';
 import type { FailureContext } from '../llm/classify';
 import { TtsError } from './errors';
@@ -104,7 +105,7 @@ export class OpenAiCompatibleTts extends Tts {
         try {
           samples = decoder.push(bytes);
         } catch (err) {
-          throw new TtsError('malformed', err instanceof Error ? err.message : String(err), false);
+          throw new TtsError('malformed', errorMessage(err));
         }
         if (samples.length > 0) yield samples;
       }
@@ -119,7 +120,6 @@ export class OpenAiCompatibleTts extends Tts {
     return new TtsError(
       'stalled',
       `${this.#failure.label} sent nothing for ${s} s, so the request was stopped`,
-      true,
       {
         cause,
       },
