@@ -1,3 +1,5 @@
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEngine, type RunningEngine } from '../../src/main/engine';
 import { MAX_CLIENT_MESSAGE_BYTES } from '../../src/shared/protocol';
@@ -14,8 +16,16 @@ afterAll(async () => {
 });
 
 describe('engine socket: who may connect', () => {
-  it('listens on 127.0.0.1 only', () => {
+  it('listens on 127.0.0.1 only', async () => {
+    // A socket bound to 0.0.0.0 would answer on every address; the URL string alone proves nothing.
     expect(engine.httpUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await reachable('127.0.0.1', engine.port)).toBe(true);
+    // On Linux all of 127/8 is the loopback: 127.0.0.2 reaches a wildcard socket, never a 127.0.0.1 one.
+    const others = ['127.0.0.2'];
+    for (const list of Object.values(networkInterfaces())) {
+      for (const a of list ?? []) if (!a.internal && a.family === 'IPv4') others.push(a.address);
+    }
+    for (const host of others) expect(await reachable(host, engine.port), host).toBe(false);
   });
 
   it('refuses a wrong or missing token', async () => {
@@ -31,8 +41,11 @@ describe('engine socket: who may connect', () => {
   it('accepts its own origin and the configured extra origin', async () => {
     const own = await TestClient.open(url(), { Origin: engine.httpUrl });
     const dev = await TestClient.open(url(), { Origin: 'http://localhost:5173' });
-    expect((await own.waitFor('hello')).type).toBe('hello');
-    expect((await dev.waitFor('hello')).type).toBe('hello');
+    const rejected = engine.stats.rejectedUpgrades;
+    // Each is greeted with the engine's state: the presets a page offers.
+    expect((await own.waitFor('hello')).presets.length).toBeGreaterThan(0);
+    expect((await dev.waitFor('hello')).presets.length).toBeGreaterThan(0);
+    expect(engine.stats.rejectedUpgrades).toBe(rejected);
     own.close();
     dev.close();
   });
@@ -93,3 +106,13 @@ describe('engine: web pages', () => {
     expect(await res.text()).toContain('bin/dialtone web');
   });
 });
+
+/** Whether a TCP connection to host:port is accepted. */
+function reachable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 2_000 });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    socket.once('error', () => resolve(false));
+  });
+}
