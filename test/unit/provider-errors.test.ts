@@ -11,6 +11,7 @@ import type { LlmErrorCode } from '../../src/main/engine/providers/llm/errors';
 import { STT_ERROR_RETRYABLE, SttError } from '../../src/main/engine/providers/stt/errors';
 import type { SttErrorCode } from '../../src/main/engine/providers/stt/errors';
 import { TTS_ERROR_RETRYABLE, TtsError } from '../../src/main/engine/providers/tts/errors';
+import { VadModelError } from '../../src/main/engine/vad/silero';
 import type { TtsErrorCode } from '../../src/main/engine/providers/tts/errors';
 import { EngineEvent } from '../../src/shared/protocol';
 
@@ -71,6 +72,12 @@ describe('retryable follows from the code, for every family', () => {
     expect(corrupt).toMatchObject({ stage: 'model', code: 'model_corrupt', retryable: false });
     expect(unknown).toMatchObject({ stage: 'model', code: 'unknown_model', retryable: false });
     expect(missing.message).toContain('bin/dialtone models fetch whisper-base');
+  });
+
+  it('a VAD model that will not load is vad_unavailable and not retryable: the file must be replaced', () => {
+    const err = new VadModelError('/a/silero_vad.onnx: not a Silero VAD v5 model (bad input)');
+    expect(err).toMatchObject({ stage: 'vad', code: 'vad_unavailable', retryable: false });
+    expect(errorEvent(err, { laneId: 'a', stage: 'vad' })).toMatchObject({ code: 'vad_unavailable' });
   });
 
   it('a TTS error made from an LLM one keeps its code, status and wait hint', () => {

@@ -8,7 +8,7 @@ import { access } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { CONTEXT_SAMPLES, FRAME_SAMPLES, SAMPLE_RATE, type VadModel } from './model';
-import { errorMessage } from '../errors';
+import { errorMessage, ProviderError } from '../errors';
 
 /**
  * The shipped model (see assets/models/README.md): `DIALTONE_VAD_MODEL`, else assets/ beside the
@@ -25,9 +25,15 @@ export const SILERO_MODEL_PATH =
 
 const STATE_SIZE = 2 * 1 * 128;
 
-/** The model file is missing, unreadable or not Silero VAD v5: one line naming the file. */
-export class VadModelError extends Error {
+/**
+ * The model file is missing, unreadable or not Silero VAD v5: one line naming the file. Not retryable:
+ * the file ships with the app and must be replaced before the microphone can listen.
+ */
+export class VadModelError extends ProviderError<'vad_unavailable'> {
   override name = 'VadModelError';
+  constructor(message: string) {
+    super('vad', 'vad_unavailable', message, false);
+  }
 }
 
 export interface SileroVad {
