@@ -12,6 +12,8 @@ interface SpokenChunk {
   /** Position in the turn's audio, ms. */
   startMs: number;
   endMs: number;
+  /** Its synthesis has ended. A chunk still waiting for its first audio cannot have been heard. */
+  synthesized: boolean;
 }
 
 export interface SpeechOutDeps {
@@ -73,6 +75,7 @@ export class SpeechOut {
   heardText(playedMs: number): string {
     const heard: string[] = [];
     for (const chunk of this.chunks) {
+      if (!chunk.synthesized && chunk.endMs <= chunk.startMs) break;
       if (chunk.endMs <= playedMs) {
         heard.push(chunk.text);
         continue;
@@ -95,7 +98,7 @@ export class SpeechOut {
       this.firstChunkTokens = this.tokensSeen;
     }
     const index = this.chunks.length;
-    const chunk: SpokenChunk = { text, startMs: this.audioMs, endMs: this.audioMs };
+    const chunk: SpokenChunk = { text, startMs: this.audioMs, endMs: this.audioMs, synthesized: false };
     this.chunks.push(chunk);
     this.queue = this.queue.then(() => this.synthesize(index, chunk));
   }
@@ -105,6 +108,7 @@ export class SpeechOut {
     if (signal.aborted || this.failed) return;
     this.deps.onChunk(index, chunk.text);
     chunk.startMs = this.audioMs;
+    chunk.endMs = this.audioMs;
     try {
       await tts.synthesize(chunk.text, signal, (samples, sampleRate) => {
         if (signal.aborted || samples.length === 0) return;
@@ -114,6 +118,7 @@ export class SpeechOut {
         chunk.endMs = this.audioMs;
         this.deps.sendAudio(samples, sampleRate);
       });
+      chunk.synthesized = true;
     } catch (err) {
       if (signal.aborted) return;
       this.failed = true;
