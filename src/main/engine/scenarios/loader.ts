@@ -96,7 +96,7 @@ export function loadScenarios(
         });
       } catch (err) {
         library.errors.push(
-          err instanceof ScenarioFileError ? err : new ScenarioFileError(file, '', String(err)),
+          err instanceof ScenarioFileError ? err : new ScenarioFileError(file, '', errorMessage(err)),
         );
       }
     }
