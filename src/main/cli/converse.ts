@@ -155,7 +155,7 @@ export async function converseCommand(argv: string[]): Promise<void> {
   }
 }
 
-/** The timeline's segments (DESIGN.md's latency table), ms; null where a stage did not run. */
+/** The timeline's segments (README.md's latency table), ms; null where a stage did not run. */
 function segmentsOf(p: Progress): Record<string, number | null> | null {
   const t = p.timeline;
   if (!t) return null;

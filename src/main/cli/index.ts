@@ -1,5 +1,5 @@
 /**
- * The dialtone CLI. Contract (DESIGN.md): with --json a command prints exactly one JSON object on
+ * The dialtone CLI. Contract (README.md, "The CLI"): with --json a command prints exactly one JSON object on
  * stdout, last; human text goes to stderr; bad input is one line on stderr and a non-zero exit.
  * Every line this file writes goes through the one redaction path: no key or URL password is printed.
  */

@@ -1,6 +1,6 @@
 /**
  * Builds a turn's timeline from the engine-clock anchors its stages recorded. Segments are plain
- * differences of anchors, null where a stage did not run. See the latency table in DESIGN.md.
+ * differences of anchors, null where a stage did not run. See the latency table in README.md.
  */
 import type { LlmTurnMetrics, TurnTimeline } from '../../../shared/metrics';
 
