@@ -5,7 +5,7 @@
 import { ProviderError } from '../../errors';
 import type { ProviderErrorDetail } from '../../errors';
 
-/** How a request over HTTP fails; TTS and STT providers, which speak HTTP too, share these codes. */
+/** How a request over HTTP fails; the HTTP TTS providers fail the same ways and share these codes. */
 export type LlmErrorCode =
   | 'auth' // 401/403: bad or missing key
   | 'rate_limited' // 429, with retryAfterMs when the provider says
