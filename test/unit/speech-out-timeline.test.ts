@@ -2,11 +2,13 @@
  * Catches a speech-out timeline that is off by a token or a few ms (counting the token after the
  * first chunk, leaving reasoning tokens out, stamping the chunk or the audio late): scripted tokens
  * and a TTS of known delay on a simulated clock, through the engine's own messages, must give exact
- * `firstChunkTokens`, `firstChunkMs`, `ttsMs`, `playoutMs` and `gapMs`.
+ * `firstChunkTokens`, `firstChunkMs`, `ttsMs`, `playoutMs` and `gapMs`; and the what-if prediction
+ * must be exactly the gap a rerun at that speed measures.
  */
 import { describe, expect, it } from 'vitest';
 import { decodeAudioFrame } from '../../src/shared/audio-frames';
 import type { LlmTurnMetrics, TurnTimeline } from '../../src/shared/metrics';
+import { gapAt } from '../../src/shared/what-if';
 import type { EngineEvent } from '../../src/shared/protocol';
 import { turnIdOf } from '../../src/shared/turn-id';
 import type { Clock } from '../../src/main/engine/clock';
@@ -59,9 +61,12 @@ const CHUNK_AUDIO_MS = 100;
 const RATE = 16_000;
 
 type Piece = { kind: 'token' | 'reasoning'; text: string };
+/** How fast the scripted backend answers, ms. */
+type Pace = { ttftMs: number; tokenGapMs: number };
+const PACE: Pace = { ttftMs: TTFT_MS, tokenGapMs: TOKEN_GAP_MS };
 
-/** A provider that streams `pieces` after TTFT_MS, one every TOKEN_GAP_MS, on the simulated clock. */
-function scriptedProvider(clock: SimClock, pieces: Piece[]): LlmProvider {
+/** A provider that streams `pieces` at `pace` on the simulated clock. */
+function scriptedProvider(clock: SimClock, pieces: Piece[], pace: Pace): LlmProvider {
   return {
     id: 'scripted',
     model: 'scripted',
@@ -73,7 +78,7 @@ function scriptedProvider(clock: SimClock, pieces: Piece[]): LlmProvider {
       let text = '';
       let reasoningText = '';
       for (const [i, piece] of pieces.entries()) {
-        await clock.sleep(i === 0 ? TTFT_MS : TOKEN_GAP_MS);
+        await clock.sleep(i === 0 ? pace.ttftMs : pace.tokenGapMs);
         const atMs = clock.now();
         firstTokenMs ??= atMs;
         if (piece.kind === 'token') {
@@ -121,13 +126,16 @@ function delayedTts(clock: SimClock): TtsPort & { spoken: string[] } {
 }
 
 /** One typed turn on lane `t` through the engine; a pretend player reports what it heard. */
-async function timelineOf(pieces: Piece[]): Promise<{ timeline: TurnTimeline; spoken: string[] }> {
+async function timelineOf(
+  pieces: Piece[],
+  pace = PACE,
+): Promise<{ timeline: TurnTimeline; spoken: string[] }> {
   const clock = new SimClock();
   const tts = delayedTts(clock);
   const engine = new Engine({
     clock,
     env: {},
-    createProvider: () => scriptedProvider(clock, pieces),
+    createProvider: () => scriptedProvider(clock, pieces, pace),
     speech: {
       createVad: async () => energyVad(),
       createStt: () => new DelayedStt(0, ''),
@@ -219,5 +227,20 @@ describe('speech-out timeline on a simulated clock', () => {
     expect(timeline.firstChunkTokens).toBe(1);
     expect(timeline.firstChunkMs).toBe(0);
     expect(timeline.ttsMs).toBe(TTS_DELAY_MS);
+  });
+
+  it('the what-if gap at another speed is the gap a rerun at that speed measures, to the ms', async () => {
+    const pieces = [...thought('Hmm', ' well'), ...answer('Sure,', ' here', ' it', ' is.', ' Done.')];
+    const { timeline: recorded } = await timelineOf(pieces);
+    const speed = { tps: 400, ttftMs: 50 };
+    const { timeline: rerun } = await timelineOf(pieces, {
+      ttftMs: speed.ttftMs,
+      tokenGapMs: 1000 / speed.tps,
+    });
+    expect(rerun.firstChunkTokens).toBe(recorded.firstChunkTokens);
+    expect(gapAt(recorded, speed)).toBe(rerun.gapMs);
+    // Two thoughts and four words to the first chunk: seven tokens, six gaps.
+    expect(recorded.firstChunkTokens).toBe(7);
+    expect(recorded.gapMs! - rerun.gapMs!).toBe(TTFT_MS - 50 + 6 * (TOKEN_GAP_MS - 2.5));
   });
 });
