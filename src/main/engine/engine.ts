@@ -12,7 +12,7 @@ import { listProviders } from './providers/llm/presets';
 import { listScenarios, RaceRequestError, ScenarioRace } from './conversation/race';
 import { pickerVoices } from './providers/tts/picker';
 import { redactEvent } from './redact-events';
-import { errorEvent, ProviderError } from './errors';
+import { errorEvent, errorMessage, ProviderError } from './errors';
 import { redact } from '../../shared/redact';
 
 export interface EngineClient {
@@ -166,15 +166,12 @@ export class Engine {
         this.lane(laneId)
           .setMicMode(msg.mode)
           .catch((err: unknown) => {
-            const message = redact(err instanceof Error ? err.message : String(err));
-            client.send({
-              type: 'error',
-              laneId,
-              stage: 'vad',
-              code: 'vad_unavailable',
-              message,
-              recoverable: true,
-            });
+            // The VAD would not load (a ProviderError says why); anything else is the same failure to the user.
+            const failure =
+              err instanceof ProviderError
+                ? err
+                : new ProviderError('vad', 'vad_unavailable', errorMessage(err), false, { cause: err });
+            client.send(redactEvent(errorEvent(failure, { laneId, stage: 'vad' })));
           });
         return;
       }

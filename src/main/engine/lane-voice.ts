@@ -6,6 +6,7 @@
 import type { AudioFrame } from '../../shared/audio-frames';
 import type { EngineEvent } from '../../shared/protocol';
 import type { Clock } from './clock';
+import { errorEvent, ProviderError } from './errors';
 import type { LaneEvent } from './lane-states';
 import type { ModelProgress } from './models/manager';
 import type { TurnOrigin } from './turn-plan';
@@ -89,14 +90,10 @@ export class LaneVoice {
         emit({ type: 'mic.level', laneId, rms: event.rms, peak: event.peak });
         return;
       case 'error':
-        emit({
-          type: 'error',
-          laneId,
-          stage: 'vad',
-          code: 'vad_failed',
-          message: event.message,
-          recoverable: true,
-        });
+        // The model failed on this audio; the next frames may well go through.
+        emit(
+          errorEvent(new ProviderError('vad', 'vad_failed', event.message, true), { laneId, stage: 'vad' }),
+        );
         return;
       case 'speech-start':
         emit({ type: 'vad.start', laneId, atMs: event.atMs });
@@ -122,14 +119,9 @@ export class LaneVoice {
     const abort = new AbortController();
     this.transcribing = abort;
     if (!this.stt) {
-      emit({
-        type: 'error',
-        laneId,
-        stage: 'stt',
-        code: 'no_stt',
-        message: 'This lane has no speech recognition set (stt is "typed"): pick an STT provider, or type.',
-        recoverable: true,
-      });
+      const message =
+        'This lane has no speech recognition set (stt is "typed"): pick an STT provider, or type.';
+      emit(errorEvent(new ProviderError('stt', 'no_stt', message, false), { laneId, stage: 'stt' }));
       this.host.apply('stt.none');
       return;
     }
@@ -150,10 +142,7 @@ export class LaneVoice {
       this.host.send(text, { userDoneAtMs: lastVoicedAtMs, lastVoicedAtMs, endpointAtMs, transcriptAtMs });
     } catch (err) {
       if (abort.signal.aborted) return;
-      const message = err instanceof Error ? err.message : String(err);
-      const code =
-        typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : 'stt_failed';
-      emit({ type: 'error', laneId, stage: 'stt', code, message, recoverable: true });
+      emit(errorEvent(err, { laneId, stage: 'stt' }));
       this.host.apply('stt.none');
     } finally {
       if (this.transcribing === abort) this.transcribing = null;
@@ -173,8 +162,6 @@ export function prepareModel(
 ): void {
   const { emit, laneId } = lane;
   prepare((p) => emit({ type: 'model.progress', laneId, ...p })).catch((err: unknown) => {
-    const message = err instanceof Error ? err.message : String(err);
-    const code = (err as { ttsCode?: string }).ttsCode ?? 'model_missing';
-    emit({ type: 'error', laneId, stage, code, message, recoverable: true });
+    emit(errorEvent(err, { laneId, stage }));
   });
 }

@@ -8,8 +8,7 @@
 import type { EngineEvent } from '../../shared/protocol';
 import type { LlmTurnMetrics, TurnTimeline } from '../../shared/metrics';
 import type { Clock } from './clock';
-import { LlmError } from './providers/llm/errors';
-import { TtsError } from './providers/tts/errors';
+import { errorEvent, type ErrorEvent } from './errors';
 import { TokenBatcher } from './token-batcher';
 import type { PlaybackReport, TurnError, TurnPlan, TurnResult } from './turn-plan';
 import { waitForPlayback } from './turn-playback';
@@ -134,7 +133,7 @@ export class Turn {
           onError: (err) => {
             // A cancelled turn ends quietly: what its voice ran into on the way out is no one's news.
             if (signal.aborted) return;
-            const event = stageError(laneId, turnId, 'tts', err);
+            const event = errorEvent(err, { laneId, turnId, stage: 'tts' });
             failure ??= errorOf(event);
             emit(event);
           },
@@ -174,7 +173,7 @@ export class Turn {
       // Cancelled (`turn.cancel`, a new backend, a reset): the old request's failure, however late,
       // never reaches the lane.
       if (!signal.aborted) {
-        const event = stageError(laneId, turnId, 'llm', err);
+        const event = errorEvent(err, { laneId, turnId, stage: 'llm' });
         failure ??= errorOf(event);
         emit(event);
       }
@@ -235,51 +234,19 @@ export class Turn {
 
   /** A fault of ours inside the turn: reported on the lane (unless cancelled), the lane stays alive. */
   private broke(err: unknown): TurnResult {
-    const message = err instanceof Error ? err.message : String(err);
-    if (!this.cancelled) {
-      this.deps.emit({
-        type: 'error',
-        laneId: this.deps.laneId,
-        turnId: this.id,
-        stage: 'engine',
-        code: 'internal',
-        message,
-        recoverable: true,
-      });
-    }
+    const event = errorEvent(err, { laneId: this.deps.laneId, turnId: this.id, stage: 'engine' });
+    if (!this.cancelled) this.deps.emit(event);
     return {
       turnId: this.id,
       assistantText: null,
       interrupted: true,
       text: null,
       timeline: null,
-      error: { stage: 'engine', code: 'internal', message },
+      error: errorOf(event),
     };
   }
 }
 
-function errorOf(event: EngineEvent): TurnError | undefined {
-  return event.type === 'error'
-    ? { stage: event.stage, code: event.code, message: event.message }
-    : undefined;
-}
-
-function stageError(laneId: string, turnId: string, stage: 'llm' | 'tts', err: unknown): EngineEvent {
-  if (err instanceof LlmError) {
-    return {
-      type: 'error',
-      laneId,
-      turnId,
-      stage,
-      // A TtsError carries its own code (model_missing, engine) beside the LLM one it maps to.
-      code: err instanceof TtsError ? err.ttsCode : err.code,
-      message: err.message,
-      recoverable: true,
-      ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
-    };
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  const code =
-    typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : 'failed';
-  return { type: 'error', laneId, turnId, stage, code, message, recoverable: true };
+function errorOf(event: ErrorEvent): TurnError {
+  return { stage: event.stage, code: event.code, message: event.message };
 }

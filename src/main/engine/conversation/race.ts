@@ -8,6 +8,7 @@ import type { AudioFrame } from '../../../shared/audio-frames';
 import type { EngineEvent } from '../../../shared/protocol';
 import type { Scenario } from '../../../shared/scenario';
 import type { Clock } from '../clock';
+import { errorMessage } from '../errors';
 import { Lane, type ProviderFactory, type SpeechFactories } from '../lane';
 import { resolveEspeakVoice } from '../providers/tts/voices';
 import { findScenario, loadScenarios } from '../scenarios/loader';
@@ -165,7 +166,7 @@ export class ScenarioRace {
               turns: 0,
               meanGapMs: null,
               stoppedBy: 'error',
-              error: err instanceof Error ? err.message : String(err),
+              error: errorMessage(err),
             }),
           )
           .then((finish) => {
@@ -208,7 +209,7 @@ function lookUp(name: string, deps: RaceDeps): Scenario {
   try {
     return deps.findScenario ? deps.findScenario(name) : findScenario(loadScenarios({ env: deps.env }), name);
   } catch (err) {
-    throw new RaceRequestError('bad_scenario', err instanceof Error ? err.message : String(err));
+    throw new RaceRequestError('bad_scenario', errorMessage(err));
   }
 }
 

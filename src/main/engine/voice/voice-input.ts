@@ -4,6 +4,7 @@
  * key do it. Stream time (samples pushed) maps to engine time through each frame's capture time.
  */
 import type { AudioFrame } from '../../../shared/audio-frames';
+import { errorMessage } from '../errors';
 import type { VadEvent, VadPort } from './ports';
 
 export const VAD_SAMPLE_RATE = 16_000;
@@ -109,8 +110,7 @@ export class VoiceInput {
     const frameEndStreamMs = (this.streamSamples * 1000) / VAD_SAMPLE_RATE;
     this.vad.push(samples).then(
       (events) => this.onVadEvents(events, toEngine, frameEndStreamMs),
-      (err: unknown) =>
-        this.emit({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
+      (err: unknown) => this.emit({ type: 'error', message: errorMessage(err) }),
     );
   }
 
