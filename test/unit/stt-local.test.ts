@@ -8,7 +8,7 @@ import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { LaneSpecError } from '../../src/shared/lane-spec';
 import { parseSttSpec } from '../../src/shared/speech-spec';
 import { readWavFile, toMono16k } from '../../src/main/engine/audio/wav';
@@ -70,9 +70,18 @@ describe('local STT on a tiny Whisper-shaped model (always runs)', () => {
       let now = 0;
       const stt = new LocalStt({ modelId: entry.id, manager: models, clock: { now: () => (now += 10) } });
       await stt.prepare({ offline: true });
+      // In its worker: a recognition on the engine thread would hold every lane's tokens and frames.
+      expect(stt.where).toBe('worker');
+      expect(stt.warning).toBeNull();
+      expect(stt.label).toBe('Local · tiny-whisper.en');
 
       const tone = (seconds: number): Float32Array =>
         new Float32Array(seconds * 16_000).map((_, i) => 0.1 * Math.sin(i / 10));
+      // The lane's port passes the words on as Whisper finds them (the lane sends them as stt.partial).
+      const heard: string[] = [];
+      const said = await stt.transcribe(tone(1), new AbortController().signal, (t) => heard.push(t));
+      expect(said).toBe('Hello from the test model.');
+      expect(heard).toEqual(['Hello', 'Hello from', 'Hello from the', 'Hello from the test', said]);
       const partials: string[] = [];
       const first = await stt.recognize({ audio: tone(1), onPartial: (t) => partials.push(t) });
       expect(first).toEqual({ text: 'Hello from the test model.', sttMs: 10, aborted: false });
@@ -94,6 +103,47 @@ describe('local STT on a tiny Whisper-shaped model (always runs)', () => {
       expect((await stt.recognize({ audio: tone(1) })).text).toBe('Hello from the test model.');
     } finally {
       await unloadLocalStt();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('local STT when its worker cannot start', () => {
+  it('recognizes from the engine thread, streams partials, and says so', async () => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dialtone-stt-here-'));
+    // A fresh copy of the modules, whose worker start fails as in a bundle without the worker file.
+    vi.resetModules();
+    const workers = await import('../../src/main/engine/workers/job-worker');
+    const start = vi
+      .spyOn(workers.JobWorker, 'start')
+      .mockRejectedValue(new Error('no whisper-worker next to /app'));
+    const warned = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const fresh = await import('../../src/main/engine/providers/stt');
+    try {
+      const dir = path.join(dataDir, 'models', 'tiny-whisper.en');
+      writeTinyWhisper(dir);
+      const entry = await localModelEntry(dir, {
+        id: 'tiny-whisper.en',
+        transformers: { task: 'automatic-speech-recognition', dtype: 'q8' },
+      });
+      const models = new ModelManager({ env: { DIALTONE_DATA_DIR: dataDir }, registry: [entry] });
+      const stt = new fresh.LocalStt({ modelId: entry.id, manager: models, clock: systemClock });
+      await stt.prepare({ offline: true });
+      const heard: string[] = [];
+      const tone = new Float32Array(16_000).map((_, i) => 0.1 * Math.sin(i / 10));
+      expect(await stt.transcribe(tone, new AbortController().signal, (t) => heard.push(t))).toBe(
+        'Hello from the test model.',
+      );
+      expect(heard.at(-1)).toBe('Hello from the test model.');
+      expect(start).toHaveBeenCalled();
+      expect(stt.where).toBe('in-process');
+      expect(stt.label).toBe('Local · tiny-whisper.en · on the engine thread');
+      expect(stt.warning).toMatch(/^Whisper runs on the engine thread: .*no whisper-worker next to \/app/);
+      expect(warned).toHaveBeenCalledWith(expect.stringMatching(/Whisper runs on the engine thread/));
+    } finally {
+      await fresh.unloadLocalStt();
+      start.mockRestore();
+      warned.mockRestore();
       await fs.rm(dataDir, { recursive: true, force: true });
     }
   }, 60_000);

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/main/engine/clock';
 import {
   createTts,
@@ -124,12 +124,36 @@ describe('espeak-ng TTS', () => {
     const tts = espeak();
     await tts.warm();
     expect((tts as unknown as { where: string }).where).toBe('worker');
+    expect(tts.warnings).toEqual([]);
     let ticks = 0;
     const timer = setInterval(() => ticks++, 2);
     const r = await tts.synthesizeAll('This sentence is spoken in a worker thread. '.repeat(20));
     clearInterval(timer);
     expect(r.metrics.audioMs).toBeGreaterThan(20_000);
     expect(ticks).toBeGreaterThan(5);
+  });
+
+  it('a worker that cannot start: espeak speaks from the engine thread and says so', async () => {
+    // A fresh copy of the modules, whose worker start fails as in a bundle without the worker file.
+    vi.resetModules();
+    const workers = await import('../../src/main/engine/workers/job-worker');
+    const start = vi
+      .spyOn(workers.JobWorker, 'start')
+      .mockRejectedValue(new Error('no espeak-worker next to /app'));
+    const warned = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const fresh = await import('../../src/main/engine/providers/tts/espeak');
+      const here = new fresh.EspeakTts({}, systemClock);
+      expect(rms((await here.synthesizeAll('Still speaking.')).pcm)).toBeGreaterThan(300);
+      expect(here.where).toBe('in-process');
+      expect(here.warnings).toEqual([
+        expect.stringMatching(/^espeak runs on the engine thread: .*no espeak-worker next to \/app/),
+      ]);
+      expect(warned).toHaveBeenCalledWith(expect.stringMatching(/espeak runs on the engine thread/));
+    } finally {
+      start.mockRestore();
+      warned.mockRestore();
+    }
   });
 
   it('adapts to the lane port: audio per frame, quiet on abort', async () => {

@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LaneSpecError } from '../../src/shared/lane-spec';
 import { parseTtsSpec } from '../../src/shared/speech-spec';
 import { systemClock } from '../../src/main/engine/clock';
@@ -97,6 +97,40 @@ describe('Kokoro on a tiny Kokoro-shaped model', () => {
     expect(got.styleRow).toBe(got.phonemes.length - 2);
     expect(metrics.firstAudioMs).not.toBeNull();
     expect(metrics.audioMs).toBeCloseTo((pcm.length / 24_000) * 1000, 5);
+    // In its worker: an inference on the engine thread would hold every lane's tokens and frames.
+    expect(tts.where).toBe('worker');
+    expect(tts.label).toBe('Kokoro-82M · af_heart');
+    expect(tts.warnings).toEqual([]);
+  });
+
+  it('a worker that cannot start: Kokoro speaks from the engine thread and says so', async () => {
+    // A fresh copy of the modules, whose worker start fails as in a bundle without the worker file.
+    vi.resetModules();
+    const workers = await import('../../src/main/engine/workers/job-worker');
+    const start = vi
+      .spyOn(workers.JobWorker, 'start')
+      .mockRejectedValue(new Error('no kokoro-worker next to /app'));
+    const said = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const fresh = await import('../../src/main/engine/providers/tts/kokoro');
+      const tts = new fresh.KokoroTts(
+        { voice: 'af_heart', env: {}, models, model: 'tiny-kokoro' },
+        systemClock,
+      );
+      await tts.warm();
+      const { pcm } = await tts.synthesizeAll('Hello there, my friend!');
+      expect(decode(pcm, 1).phonemes).toBe('$həlˈoʊ ðˈɛɹ, maɪ fɹˈɛnd!$');
+      expect(start).toHaveBeenCalled();
+      expect(tts.where).toBe('in-process');
+      expect(tts.label).toBe('Kokoro-82M · af_heart · on the engine thread');
+      expect(tts.warnings).toEqual([
+        expect.stringMatching(/^Kokoro runs on the engine thread: .*no kokoro-worker next to \/app/),
+      ]);
+      expect(said).toHaveBeenCalledWith(expect.stringMatching(/Kokoro runs on the engine thread/));
+    } finally {
+      start.mockRestore();
+      said.mockRestore();
+    }
   });
 
   it('British voices read with the British espeak voice; speed reaches the model', async () => {

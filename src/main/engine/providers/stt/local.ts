@@ -4,11 +4,13 @@
  * for the whole inference (seconds on two cores), and on the engine thread the other lane's tokens
  * would be stamped late and every audio frame would wait. The engine thread keeps the model manager
  * (it only reads and downloads files) and posts audio; the worker streams partial text back. Where no
- * worker can be started (a bundle without the worker file), Whisper runs in this thread instead.
+ * worker can be started (a bundle without the worker file), Whisper runs in this thread instead, and
+ * says so (placement.ts).
  */
 import type { Clock } from '../../clock';
 import type { ModelLocation, ModelManager } from '../../models/manager';
 import { JobWorker } from '../../workers/job-worker';
+import { engineThreadWarning, type RunsIn } from '../../workers/placement';
 import { Stt } from './base';
 import type { SttPrepareOptions, TranscribeContext } from './base';
 import { SttError } from './types';
@@ -26,8 +28,11 @@ export interface LocalSttConfig {
 
 export class LocalStt extends Stt {
   readonly id = 'local';
-  readonly label: string;
   readonly modelId: string;
+  /** Where Whisper runs: its worker thread, or the engine's when no worker could start (null until used). */
+  where: RunsIn | null = null;
+  /** Why it runs on the engine thread, to show beside the recognizer; null in its worker. */
+  warning: string | null = null;
   readonly #config: LocalSttConfig;
 
   constructor(config: LocalSttConfig) {
@@ -44,7 +49,19 @@ export class LocalStt extends Stt {
         recognizers.map((m) => m.id),
       );
     }
-    this.label = `Local · ${config.modelId}`;
+  }
+
+  /** "Local · whisper-base.en", marked when Whisper runs on the engine thread. */
+  get label(): string {
+    const where = this.where === 'in-process' ? ' · on the engine thread' : '';
+    return `Local · ${this.modelId}${where}`;
+  }
+
+  /** Notes where the runner put Whisper. */
+  private placed(placed: Runner): Runner {
+    this.where = placed.where;
+    this.warning = placed.warning;
+    return placed;
   }
 
   /**
@@ -53,6 +70,7 @@ export class LocalStt extends Stt {
    */
   override async prepare(options: SttPrepareOptions = {}): Promise<void> {
     const location = await this.#config.manager.ensure(this.modelId, options);
+    this.placed(await runner());
     await load(location);
   }
 
@@ -63,7 +81,7 @@ export class LocalStt extends Stt {
       offlineReason: 'not in the model cache',
     });
     await load(location);
-    const run = await runner();
+    const { run } = this.placed(await runner());
     const text = await run(
       {
         kind: 'recognize',
@@ -83,19 +101,19 @@ export class LocalStt extends Stt {
   }
 }
 
-/** Runs a job; with a worker, rejects the moment `signal` aborts (the worker stops at the next token). */
-type Run = (
-  job: WhisperJob,
-  signal: AbortSignal,
-  onPartial?: (text: string) => void,
-) => Promise<WhisperResult>;
+interface Runner {
+  /** Runs a job; with a worker, rejects the moment `signal` aborts (the worker stops at the next token). */
+  run: (job: WhisperJob, signal: AbortSignal, onPartial?: (text: string) => void) => Promise<WhisperResult>;
+  where: RunsIn;
+  warning: string | null;
+}
 
-let shared: Promise<Run> | null = null;
+let shared: Promise<Runner> | null = null;
 /** Model folders the runner has loaded (a load error is an SttError; a recognition's is wrapped). */
 const ready = new Map<string, Promise<void>>();
 
-function runner(): Promise<Run> {
-  shared ??= (async (): Promise<Run> => {
+function runner(): Promise<Runner> {
+  shared ??= (async (): Promise<Runner> => {
     try {
       const worker = await JobWorker.start<WhisperJob, WhisperResult, string>(__dirname, 'whisper-worker');
       // A worker that dies is replaced on the next recognition, and loads its models again.
@@ -103,7 +121,7 @@ function runner(): Promise<Run> {
         shared = null;
         ready.clear();
       };
-      return (job, signal, onProgress) => {
+      const run: Runner['run'] = (job, signal, onProgress) => {
         if (job.kind !== 'recognize') return worker.run(job, signal);
         // Moved, not cloned; a copy, because the caller may keep the utterance (or view a larger buffer).
         const audio = job.audio.slice();
@@ -112,9 +130,14 @@ function runner(): Promise<Run> {
           ...(onProgress ? { onProgress } : {}),
         });
       };
+      return { run, where: 'worker', warning: null };
     } catch (err) {
-      if (process.env.DIALTONE_DEBUG) console.error(err);
-      return (job, signal, onProgress) => runWhisperJob(job, { signal, progress: onProgress ?? (() => {}) });
+      // Recognizing on this thread beats not recognizing; but the lanes' figures suffer, so it says so.
+      return {
+        run: (job, signal, onProgress) => runWhisperJob(job, { signal, progress: onProgress ?? (() => {}) }),
+        where: 'in-process',
+        warning: engineThreadWarning('Whisper', err),
+      };
     }
   })();
   return shared;
@@ -135,7 +158,7 @@ function load(location: ModelLocation): Promise<void> {
   let model = ready.get(key);
   if (!model) {
     model = (async () => {
-      const run = await runner();
+      const { run } = await runner();
       try {
         await run({ kind: 'load', model: modelRef(location) }, new AbortController().signal);
       } catch (err) {
@@ -154,6 +177,6 @@ function load(location: ModelLocation): Promise<void> {
 export async function unloadLocalStt(): Promise<void> {
   ready.clear();
   if (!shared) return;
-  const run = await shared;
+  const { run } = await shared;
   await run({ kind: 'unload' }, new AbortController().signal).catch(() => undefined);
 }

@@ -8,11 +8,14 @@
 import { EspeakEngine, runJob } from './espeak-engine';
 import type { EspeakArgs, EspeakJob, EspeakResult } from './espeak-engine';
 import { JobWorker } from '../../workers/job-worker';
+import { engineThreadWarning } from '../../workers/placement';
 
 /** Where espeak runs; each call rejects with the signal's reason the moment it aborts. */
 export abstract class EspeakHost {
   /** `in-process` when no worker could be started. */
   abstract readonly where: 'worker' | 'in-process';
+  /** Why espeak runs on the engine thread, to show beside the voice; null in its worker. */
+  readonly warning: string | null = null;
   protected abstract run(job: EspeakJob, signal: AbortSignal): Promise<EspeakResult>;
 
   /** PCM for `text`. */
@@ -39,7 +42,10 @@ class WorkerHost extends EspeakHost {
 
 class InProcessHost extends EspeakHost {
   readonly where = 'in-process';
-  constructor(private readonly engine: EspeakEngine) {
+  constructor(
+    private readonly engine: EspeakEngine,
+    override readonly warning: string | null,
+  ) {
     super();
   }
 
@@ -58,6 +64,7 @@ let shared: Promise<EspeakHost> | null = null;
 /** The process's one espeak host, started on first use. */
 export function espeakHost(): Promise<EspeakHost> {
   shared ??= (async (): Promise<EspeakHost> => {
+    let warning: string | null = null;
     if (process.env.DIALTONE_ESPEAK_IN_PROCESS !== '1') {
       try {
         const worker = await JobWorker.start<EspeakJob, EspeakResult>(__dirname, 'espeak-worker');
@@ -65,11 +72,11 @@ export function espeakHost(): Promise<EspeakHost> {
         worker.onFail = () => (shared = null);
         return new WorkerHost(worker);
       } catch (err) {
-        if (process.env.DIALTONE_DEBUG) console.error(err);
-        // Fall through: speaking from this thread beats not speaking.
+        // Fall through: speaking from this thread beats not speaking; but the lanes' figures suffer.
+        warning = engineThreadWarning('espeak', err);
       }
     }
-    return new InProcessHost(await EspeakEngine.create());
+    return new InProcessHost(await EspeakEngine.create(), warning);
   })().catch((err: unknown) => {
     shared = null;
     throw err;

@@ -78,6 +78,7 @@ export class EspeakTts extends Tts {
   /** A voice espeak does not know makes it print an error and write no audio: fall back, once. */
   private check(host: EspeakHost): Promise<void> {
     this.where = host.where;
+    if (host.warning && !this.warnings.includes(host.warning)) this.warnings.push(host.warning);
     this.checked ??= host.synthesize('a', this.args(), new AbortController().signal).then(
       () => undefined,
       () => {

@@ -2,9 +2,10 @@
  * Where Kokoro runs: a worker thread (an inference blocks its thread for a second or more on two
  * cores; on the engine thread the other lane's tokens and every audio frame would wait). The engine
  * thread keeps the vocabulary and tokenizes; the worker holds the sessions. Where no worker can be
- * started (a bundle without the worker file), it runs in this thread instead.
+ * started (a bundle without the worker file), it runs in this thread instead, and says so.
  */
 import { JobWorker } from '../../workers/job-worker';
+import { engineThreadWarning, type RunsIn } from '../../workers/placement';
 import { runKokoroJob, tokenize } from './kokoro-model';
 import type { KokoroJob, KokoroModelFiles, KokoroResult } from './kokoro-model';
 
@@ -13,21 +14,33 @@ export interface KokoroHandle {
   tokenize(phonemes: string): number[];
   /** 24 kHz samples for ≤ KOKORO_MAX_PHONEMES ids; rejects at once when `signal` aborts. */
   generate(ids: number[], speed: number, signal: AbortSignal): Promise<Float32Array>;
+  /** Where the model runs. */
+  readonly where: RunsIn;
+  /** Why it runs on the engine thread, to show beside the voice; null in its worker. */
+  readonly warning: string | null;
 }
 
-type Run = (job: KokoroJob, signal: AbortSignal) => Promise<KokoroResult>;
+interface Runner {
+  run: (job: KokoroJob, signal: AbortSignal) => Promise<KokoroResult>;
+  where: RunsIn;
+  warning: string | null;
+}
 
-let shared: Promise<Run> | null = null;
+let shared: Promise<Runner> | null = null;
 
-function runner(): Promise<Run> {
-  shared ??= (async (): Promise<Run> => {
+function runner(): Promise<Runner> {
+  shared ??= (async (): Promise<Runner> => {
     try {
       const worker = await JobWorker.start<KokoroJob, KokoroResult>(__dirname, 'kokoro-worker');
       worker.onFail = () => (shared = null);
-      return (job, signal) => worker.run(job, signal);
+      return { run: (job, signal) => worker.run(job, signal), where: 'worker', warning: null };
     } catch (err) {
-      if (process.env.DIALTONE_DEBUG) console.error(err);
-      return (job) => runKokoroJob(job);
+      // Speaking from this thread beats not speaking; but the lanes' figures suffer, so it says so.
+      return {
+        run: (job) => runKokoroJob(job),
+        where: 'in-process',
+        warning: engineThreadWarning('Kokoro', err),
+      };
     }
   })();
   return shared;
@@ -39,14 +52,14 @@ export async function openKokoro(
   voice: string,
   signal: AbortSignal = new AbortController().signal,
 ): Promise<KokoroHandle> {
-  const run = await runner();
+  const { run, where, warning } = await runner();
   const opened = (await run({ kind: 'open', files, voice }, signal)) as { vocab: [string, number][] };
   const vocab = new Map(opened.vocab);
   return {
     tokenize: (phonemes) => tokenize(vocab, phonemes),
     generate: async (ids, speed, sig) =>
-      (await (
-        await runner()
-      )({ kind: 'generate', files, voice, speed, ids }, sig)) as Float32Array,
+      (await (await runner()).run({ kind: 'generate', files, voice, speed, ids }, sig)) as Float32Array,
+    where,
+    warning,
   };
 }

@@ -22,6 +22,7 @@ import type { KokoroHandle } from './kokoro-host';
 import { KOKORO_MAX_PHONEMES, KOKORO_SAMPLE_RATE } from './kokoro-model';
 import { accentOf, textToPhonemes } from './kokoro-text';
 import type { Phonemize } from './kokoro-text';
+import type { RunsIn } from '../../workers/placement';
 import { Tts } from './tts';
 import type { TtsWarmOptions } from './tts';
 
@@ -53,9 +54,10 @@ export interface KokoroOptions {
 
 export class KokoroTts extends Tts {
   readonly id = 'kokoro';
-  readonly label: string;
   readonly sampleRate = KOKORO_SAMPLE_RATE;
   readonly voice: string;
+  /** Where the model runs: its worker thread, or the engine's when no worker could start (null until loaded). */
+  where: RunsIn | null = null;
   private readonly speed: number;
   private readonly modelId: string;
   private readonly models: ModelManager;
@@ -85,7 +87,12 @@ export class KokoroTts extends Tts {
       this.voice = voice;
     }
     this.speed = options.speed ?? 1;
-    this.label = `Kokoro-82M · ${this.voice}`;
+  }
+
+  /** "Kokoro-82M · af_heart", marked when the model runs on the engine thread. */
+  get label(): string {
+    const where = this.where === 'in-process' ? ' · on the engine thread' : '';
+    return `Kokoro-82M · ${this.voice}${where}`;
   }
 
   /**
@@ -137,6 +144,13 @@ export class KokoroTts extends Tts {
     if (!this.handle) {
       const handle = openKokoro({ dir: location.dir, onnx: location.entry.onnx! }, this.voice);
       this.handle = handle;
+      handle.then(
+        ({ where, warning }) => {
+          this.where = where;
+          if (warning && !this.warnings.includes(warning)) this.warnings.push(warning);
+        },
+        () => undefined,
+      );
       // A failed load (a corrupt file since replaced) is tried again next time.
       handle.catch(() => {
         if (this.handle === handle) this.handle = null;
