@@ -1,28 +1,26 @@
 /**
- * Opens Dialtone for a test and returns a playwright Page, whatever the front end: web mode (the
- * engine in-process serving the built renderer to headless Chromium) by default, or the Electron app
- * with DIALTONE_E2E_TARGET=electron (needs the Electron runtime and `DIALTONE_TEST_HOOKS=1 npm run
- * build`: the suite reads the test hooks). Tests only touch the Page and `problems`, so the same
- * suite runs against both.
+ * Opens Dialtone for a test and returns a playwright Page: web mode, the engine in this process
+ * serving the built renderer to headless Chromium. The suite drives and inspects that engine directly
+ * (`engine`, `tapClientMessages`, a second socket), which an Electron app's engine in its own process
+ * does not allow; the Electron shell is covered by the electron-* unit tests (start-up, window
+ * security, preload, CSP scan), and the renderer it loads is the one this suite tests.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
 import type { ClientMessage, EngineEvent } from '../../src/shared/protocol';
 import { startEngine, type RunningEngine } from '../../src/main/engine';
 import { systemClock } from '../../src/main/engine/clock';
-import { ensureTestWebBuild, REPO_ROOT } from '../../src/main/web/build';
+import { ensureTestWebBuild } from '../../src/main/web/build';
 import { launchBrowser } from '../../src/main/testing/browser';
 
 export interface OpenApp {
   page: Page;
   /** Console errors, uncaught page errors and CSP violations seen so far. */
   problems: { consoleErrors: string[]; cspViolations: string[] };
-  /** Stops the engine under the page (to see the UI's disconnected state); null when not ours to stop. */
-  stopEngine: (() => Promise<void>) | null;
-  /** The in-process engine (web mode only): taps microphone frames, sends speech and events. */
-  engine: RunningEngine | null;
+  /** Stops the engine under the page (to see the UI's disconnected state). */
+  stopEngine: () => Promise<void>;
+  /** The in-process engine: taps microphone frames, sends speech and events. */
+  engine: RunningEngine;
   close(): Promise<void>;
 }
 
@@ -48,15 +46,20 @@ async function instrument(page: Page): Promise<Problems> {
 }
 
 export interface OpenOptions {
-  /** Extra Chromium flags (web mode), e.g. a fake microphone. */
+  /** Extra Chromium flags, e.g. a fake microphone. */
   browserArgs?: string[];
-  /** A script run in the page before any of its own (web mode), e.g. to stub getUserMedia. */
+  /** A script run in the page before any of its own, e.g. to stub getUserMedia. */
   initScript?: string;
-  /** The engine's environment (web mode; default none: no keys, the default model cache). */
+  /** The engine's environment (default none: no keys, the default model cache). */
   env?: Record<string, string | undefined>;
 }
 
-async function openWeb(opts: OpenOptions): Promise<OpenApp> {
+export async function openApp(opts: OpenOptions = {}): Promise<OpenApp> {
+  if (process.env.DIALTONE_E2E_TARGET && process.env.DIALTONE_E2E_TARGET !== 'web') {
+    throw new Error(
+      `DIALTONE_E2E_TARGET=${process.env.DIALTONE_E2E_TARGET}: the E2E suite runs in web mode only (see test/e2e/app.ts)`,
+    );
+  }
   // The build with test hooks: the suite reads window.__dialtoneAudio.
   const staticDir = await ensureTestWebBuild();
   // No provider keys: the picker's key hints are deterministic and nothing leaves the machine.
@@ -84,23 +87,6 @@ async function openWeb(opts: OpenOptions): Promise<OpenApp> {
   };
 }
 
-async function openElectron(): Promise<OpenApp> {
-  const main = join(REPO_ROOT, 'out', 'main', 'index.js');
-  if (!existsSync(main))
-    throw new Error(`${main} is missing: run \`DIALTONE_TEST_HOOKS=1 npm run build\` first`);
-  const { _electron } = await import('playwright-core');
-  const app = await _electron.launch({ args: [REPO_ROOT], cwd: REPO_ROOT });
-  const page = await app.firstWindow();
-  const problems = await instrument(page);
-  // The init script only applies to later navigations: load the window again with it in place.
-  await page.reload();
-  return { page, problems, stopEngine: null, engine: null, close: () => app.close() };
-}
-
-export function openApp(opts: OpenOptions = {}): Promise<OpenApp> {
-  return process.env.DIALTONE_E2E_TARGET === 'electron' ? openElectron() : openWeb(opts);
-}
-
 /** Polls `check` every 25 ms until it holds; throws naming `what` after `timeoutMs`. */
 export async function until(
   check: () => Promise<boolean> | boolean,
@@ -114,7 +100,7 @@ export async function until(
   }
 }
 
-/** A second engine client beside the page (web mode), as a script would be. */
+/** A second engine client beside the page, as a script would be. */
 export interface EngineSocket {
   send(msg: ClientMessage): void;
   close(): void;
@@ -125,7 +111,7 @@ export async function openEngineSocket(
   app: OpenApp,
   onEvent: (event: EngineEvent) => void,
 ): Promise<EngineSocket> {
-  const engine = app.engine!;
+  const engine = app.engine;
   const ws = new WebSocket(`${engine.wsUrl}?token=${encodeURIComponent(engine.token)}`, {
     origin: engine.httpUrl,
   });
@@ -162,11 +148,11 @@ export async function appReady(page: Page): Promise<void> {
 }
 
 /**
- * Every message the page sends, as the in-process engine (web mode) receives it, with the engine-clock
+ * Every message the page sends, as the in-process engine receives it, with the engine-clock
  * time of receipt; the engine then handles it as usual.
  */
 export function tapClientMessages(app: OpenApp, onMessage: (msg: ClientMessage, atMs: number) => void): void {
-  const engine = app.engine!.engine;
+  const engine = app.engine.engine;
   const handle = engine.handle.bind(engine);
   engine.handle = (client, msg) => {
     onMessage(msg, systemClock.now());
