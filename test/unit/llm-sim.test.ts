@@ -70,6 +70,22 @@ async function failure(spec: string, stallTimeoutMs?: number): Promise<LlmError>
   return err as LlmError;
 }
 
+/**
+ * Other processes share this machine's two cores: one run can lose the CPU long enough to merge or
+ * delay tokens, which no rate survives. A rate bug misses on every run, so when `firstRate` misses
+ * `tps` by more than 30 %, up to two more runs are made and the closest must be within it (as in
+ * sim-pacing.test.ts). Every rate is reported on failure.
+ */
+async function expectRateNear(tps: number, firstRate: number | null, again: () => Promise<number | null>) {
+  const rates = [firstRate ?? 0];
+  while (rates.length < 3 && !rates.some((r) => Math.abs(r - tps) < tps * 0.3))
+    rates.push((await again()) ?? 0);
+  rates.sort((a, b) => Math.abs(a - tps) - Math.abs(b - tps));
+  const all = `rates: ${rates.map((r) => r.toFixed(0)).join(', ')}`;
+  expect(rates[0], all).toBeGreaterThan(tps * 0.7);
+  expect(rates[0], all).toBeLessThan(tps * 1.3);
+}
+
 describe('LLM client against the simulated backend', () => {
   it.each([
     { tps: 400, ttft: 150, n: 200 },
@@ -86,8 +102,12 @@ describe('LLM client against the simulated backend', () => {
     expect(m.tokenCountSource).toBe('usage');
     expect(m.ttftMs).toBeGreaterThanOrEqual(ttft);
     expect(m.ttftMs).toBeLessThan(ttft + 300);
-    expect(m.tokensPerSecond).toBeGreaterThan(tps * 0.7);
-    expect(m.tokensPerSecond).toBeLessThan(tps * 1.3);
+    await expectRateNear(
+      tps,
+      m.tokensPerSecond,
+      async () =>
+        (await run(`sim:tps=${tps},ttft=${ttft}`, { simReply: reply })).result.metrics.tokensPerSecond,
+    );
     // Event stamps are the engine clock and agree with the metrics.
     expect(events[0]!.atMs).toBe(m.firstTokenMs);
     expect(events.at(-1)!.atMs).toBe(m.lastTokenMs);
@@ -108,8 +128,13 @@ describe('LLM client against the simulated backend', () => {
     expect(m.firstAnswerTokenMs!).toBeGreaterThan(m.firstTokenMs!);
     expect(m.firstAnswerTokenMs).toBe(events[100]!.atMs);
     // All 200 generated tokens count toward the rate: ~1,000 tok/s, not ~500.
-    expect(m.tokensPerSecond).toBeGreaterThan(700);
-    expect(m.tokensPerSecond).toBeLessThan(1300);
+    await expectRateNear(
+      1000,
+      m.tokensPerSecond,
+      async () =>
+        (await run('sim:tps=1000,ttft=50,reasoning=100', { simReply: words(100) })).result.metrics
+          .tokensPerSecond,
+    );
   });
 
   it("keeps the backend's time_info as providerTiming, in ms", async () => {
