@@ -63,6 +63,20 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/**
+ * Other processes share this machine's two cores: one replay can lose the CPU at its last token and
+ * miss a rate by far more than its pacing does. Pacing that is wrong misses on every run, so when
+ * `firstError` (a relative rate error) is over `limit`, up to two more runs are made and the best must
+ * hold (as in sim-pacing.test.ts). Every run's error is reported on failure.
+ */
+async function expectBestRateError(firstError: number, again: () => Promise<number>, limit: number) {
+  const errors = [firstError];
+  while (errors.length < 3 && Math.min(...errors) >= limit) errors.push(await again());
+  expect(Math.min(...errors), `rate errors: ${errors.map((e) => e.toFixed(3)).join(', ')}`).toBeLessThan(
+    limit,
+  );
+}
+
 describe('record and replay against the simulated backend', () => {
   it('writes every turn: messages, timed tokens, metrics, provider timing, the masked spec', () => {
     const rec = readRecording(file);
@@ -87,6 +101,8 @@ describe('record and replay against the simulated backend', () => {
     expect(replay.label).toMatch(/^Replay of Simulated/);
     const errors: number[] = [];
     const figures: string[] = [];
+    /** Each turn's replayed rate against the live one, relative. */
+    const rateErrors: number[] = [];
     for (const [i, live] of recorded.entries()) {
       const again = await turn(replay, prompts[i]!);
       expect(again.result.text).toBe(live.result.text);
@@ -111,7 +127,7 @@ describe('record and replay against the simulated backend', () => {
       // Bounds allow one late timer on a busy shared machine; typical errors are well under 1 ms.
       expect(Math.abs(a.ttftMs! - b.ttftMs!)).toBeLessThan(100);
       expect(Math.abs(a.totalMs - b.totalMs)).toBeLessThan(100);
-      expect(rateError).toBeLessThan(0.05);
+      rateErrors.push(rateError);
       expect(a.tokens).toBe(b.tokens);
       expect(a.reasoningTokens).toBe(b.reasoningTokens);
       expect(a.tokenCountSource).toBe(b.tokenCountSource);
@@ -130,7 +146,21 @@ describe('record and replay against the simulated backend', () => {
     expect(med).toBeLessThan(3);
     expect(p90).toBeLessThan(25);
     expect(max).toBeLessThan(100);
-  }, 20_000);
+    // The rates, best of up to three whole replays: the worst turn of a replay is its error.
+    await expectBestRateError(
+      Math.max(...rateErrors),
+      async () => {
+        const replayAgain = create(`replay:file=${file}`);
+        let worst = 0;
+        for (const [i, live] of recorded.entries()) {
+          const rate = (await turn(replayAgain, prompts[i]!)).result.metrics.tokensPerSecond!;
+          worst = Math.max(worst, Math.abs(rate / live.result.metrics.tokensPerSecond! - 1));
+        }
+        return worst;
+      },
+      0.05,
+    );
+  }, 40_000);
 
   it('stops at once when cancelled mid-replay, with the partial text', async () => {
     const replay = create(`replay:file=${file}`);
@@ -211,8 +241,13 @@ describe('scheduling against the clock', () => {
     const last = run.events.at(-1)!.atMs - run.result.metrics.requestMs;
     expect(run.events).toHaveLength(1000);
     expect(Math.abs(last - 549.5)).toBeLessThan(30);
-    expect(run.result.metrics.tokensPerSecond).toBeGreaterThan(1800);
-    expect(run.result.metrics.tokensPerSecond).toBeLessThan(2200);
+    // 1,000 tokens over 499.5 ms: ~2,000 tok/s.
+    const rateError = (r: number | null): number => Math.abs((r ?? 0) / 2000 - 1);
+    await expectBestRateError(
+      rateError(run.result.metrics.tokensPerSecond),
+      async () => rateError((await turn(create(`replay:file=${fast}`), 'go')).result.metrics.tokensPerSecond),
+      0.1,
+    );
   });
 });
 
