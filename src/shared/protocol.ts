@@ -350,13 +350,12 @@ export const EngineEvent = z.discriminatedUnion('type', [
     /** Machine-readable kind, e.g. `auth`, `rate_limited`, `bad_message`. */
     code: z.string(),
     message: z.string(),
-    /** The lane (and app) keep working; the user can try again. */
-    recoverable: z.boolean(),
     /**
      * Sending the same request again unchanged may succeed (429, 5xx, network, stall, stream cut);
-     * false when something must change first (the key, the spec, a model, the lane's STT).
+     * false when something must change first (the key, the spec, a model, the lane's STT). Either
+     * way the lane and the app keep working: a failure that ends a connection closes the socket.
      */
-    retryable: z.boolean().optional(),
+    retryable: z.boolean(),
     retryAfterMs: z.number().optional(),
   }),
 ]);

@@ -123,7 +123,9 @@ describe('a Kokoro voice downloads on pick', () => {
     expect(message).toMatch(/kokoro-82m/);
     expect(message).toMatch(/checksum|sha256/i);
     expect(message).not.toContain('\n');
-    expect(await error.getAttribute('data-recoverable')).toBe('true');
+    // A bad file must be fetched again before the voice can work: not "send again", but what to do.
+    expect(await error.getAttribute('data-retryable')).toBe('false');
+    expect(await error.locator('.error-hint').innerText()).toMatch(/Pick another voice/);
     // The voice stays picked: the presenter sees what failed, not a silently reverted picker.
     expect(await lane.getByTestId('tts-select').inputValue()).toBe('kokoro:voice=af_heart');
 

@@ -180,7 +180,8 @@ describe('web UI against the engine', () => {
     await waitForReply('failed');
     const error = page.getByTestId('lane-error');
     await error.waitFor();
-    expect(await error.getAttribute('data-recoverable')).toBe('true');
+    expect(await error.getAttribute('data-retryable')).toBe('true'); // a 500: the same again may work
+    expect(await error.innerText()).toMatch(/Send again, or switch the backend/);
     expect(await error.innerText()).toMatch(/500|server/i);
     await page.getByTestId('lane-error-dismiss').click();
     await expect.poll(() => page.getByTestId('lane-error').count()).toBe(0);

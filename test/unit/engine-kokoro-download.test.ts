@@ -71,7 +71,7 @@ describe('a lane picks a Kokoro voice', () => {
     expect(error.code).toBe('model_missing');
     expect(error.message).toMatch(/^model kokoro-82m: model_quantized.onnx failed its checksum/);
     expect(error.message).not.toContain('\n');
-    expect(error.recoverable).toBe(true);
+    expect(error.retryable).toBe(false); // the model must be fetched first
 
     const progress = client.of('model.progress').filter((e) => e.laneId === 'k');
     expect(progress.length).toBeGreaterThan(3);

@@ -95,13 +95,13 @@ describe('lanes over the engine socket, against the embedded simulated backend',
     client.send({ type: 'chat.send', laneId: 'bad', text: 'Hello?' });
     client.send({ type: 'chat.send', laneId: 'ok', text: 'Hello?' });
     const error = await client.waitFor('error', (e) => e.laneId === 'bad');
-    expect(error).toMatchObject({ stage: 'llm', code: 'server', recoverable: true });
+    expect(error).toMatchObject({ stage: 'llm', code: 'server', retryable: true });
     await client.waitFor('llm.done', (e) => e.laneId === 'ok');
 
     client.send({ type: 'lane.create', laneId: 'limited', spec: 'sim:fault=429/2' });
     client.send({ type: 'chat.send', laneId: 'limited', text: 'Hello?' });
     const limited = await client.waitFor('error', (e) => e.laneId === 'limited');
-    expect(limited).toMatchObject({ code: 'rate_limited', retryAfterMs: 2000, recoverable: true });
+    expect(limited).toMatchObject({ code: 'rate_limited', retryAfterMs: 2000, retryable: true });
 
     client.send({ type: 'lane.configure', laneId: 'bad', spec: 'fast' });
     client.send({ type: 'chat.send', laneId: 'bad', text: 'Second try.' });

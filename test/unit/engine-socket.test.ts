@@ -69,10 +69,10 @@ describe('engine socket: bad messages are refused, the good client keeps working
     bad.send({ type: 'chat.send', laneId: '../etc', text: 'hi' });
     bad.ws.send('x'.repeat(MAX_CLIENT_MESSAGE_BYTES + 1));
     const tooLarge = await bad.waitFor('error', (e) => e.code === 'too_large');
-    expect(tooLarge.recoverable).toBe(true);
+    expect(tooLarge.retryable).toBe(false);
     bad.ws.send(Buffer.from([1, 2, 3]), { binary: true });
     const badAudio = await bad.waitFor('error', (e) => e.code === 'bad_audio_frame');
-    expect(badAudio).toMatchObject({ stage: 'audio', recoverable: true });
+    expect(badAudio).toMatchObject({ stage: 'audio', retryable: false });
     expect(engine.stats.droppedMessages - dropped).toBe(5);
     expect(engine.stats.droppedAudioFrames).toBe(1);
 

@@ -102,7 +102,6 @@ describe('errorEvent', () => {
       stage: 'llm',
       code: 'rate_limited',
       message: 'Cerebras is rate limiting requests (429).',
-      recoverable: true,
       retryable: true,
       retryAfterMs: 2000,
     });
@@ -125,7 +124,6 @@ describe('errorEvent', () => {
       stage: 'engine',
       code: 'internal',
       message: 'x is undefined',
-      recoverable: true,
       retryable: false,
     });
     expect(errorEvent('a string', { stage: 'engine' }).message).toBe('a string');

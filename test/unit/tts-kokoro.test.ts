@@ -264,7 +264,7 @@ describe('Kokoro without the model', () => {
       expect(tts.sampleRate).toBe(24_000);
       const err = await tts.synthesizeAll('Hello.').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(TtsError);
-      expect((err as TtsError).ttsCode).toBe('model_missing');
+      expect((err as TtsError).code).toBe('model_missing');
       expect((err as TtsError).message).toBe(
         `model kokoro-82m is not downloaded (not in the model cache); it belongs in ` +
           `${path.join(dataDir, 'models', 'kokoro-82m')} — fetch it with: bin/dialtone models fetch kokoro-82m`,

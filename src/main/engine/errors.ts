@@ -4,6 +4,7 @@
  * failure reaches the user through `errorEvent`, the one place that builds the protocol's `error` event.
  * Cancellation is not an error: an aborted turn ends quietly and never gets here.
  */
+import { errorMessage } from '../../shared/error-message';
 import type { EngineEvent } from '../../shared/protocol';
 
 export type ErrorEvent = Extract<EngineEvent, { type: 'error' }>;
@@ -47,10 +48,7 @@ export class ProviderError<Code extends string = string> extends Error {
   }
 }
 
-/** The message of anything thrown: an Error's own, else the value as text. */
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
+export { errorMessage };
 
 /** Which lane, turn and stage an error is reported on (a model error is shown on the stage that asked). */
 export interface ErrorWhere {
@@ -73,9 +71,6 @@ export function errorEvent(err: unknown, where: ErrorWhere): ErrorEvent {
     stage: where.stage,
     code: known?.code ?? 'internal',
     message: errorMessage(err),
-    // Every error the engine reports leaves the lane and the app working: a failed request, a refused
-    // message and a fault of ours inside one turn alike. Fatal failures close the socket instead.
-    recoverable: true,
     retryable: known?.retryable ?? false,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   };

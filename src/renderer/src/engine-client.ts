@@ -4,6 +4,7 @@
  * socket is reopened with backoff; the engine clock is tracked by ping/pong bursts.
  */
 import { AudioFrameError, decodeAudioFrame, type AudioFrame } from '../../shared/audio-frames';
+import { errorMessage } from '../../shared/error-message';
 import { EngineEvent, TOKEN_PARAM, type ClientMessage } from '../../shared/protocol';
 import type { EngineConnection } from '../../shared/preload-api';
 import { describeClose } from '../../shared/socket-close';
@@ -136,7 +137,7 @@ export class EngineClient {
     try {
       url = engineSocketUrl(await this.opts.connection());
     } catch (err) {
-      this.scheduleReconnect(err instanceof Error ? err.message : String(err));
+      this.scheduleReconnect(errorMessage(err));
       return;
     }
     if (this.stopped) return;
@@ -144,7 +145,7 @@ export class EngineClient {
     try {
       socket = this.opts.createSocket ? this.opts.createSocket(url) : new WebSocket(url);
     } catch (err) {
-      this.scheduleReconnect(err instanceof Error ? err.message : String(err));
+      this.scheduleReconnect(errorMessage(err));
       return;
     }
     socket.binaryType = 'arraybuffer';

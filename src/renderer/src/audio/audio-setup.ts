@@ -4,11 +4,8 @@
  * the output device and the microphone's place in the mix.
  */
 import type { AudioStore } from '../store/audio-store';
+import { errorMessage } from '../../../shared/error-message';
 import { AudioSystem } from './audio-system';
-
-function reason(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 export class AudioSetup {
   /** Null when the page cannot have audio (the store says why). */
@@ -26,7 +23,7 @@ export class AudioSetup {
     } catch (err) {
       store
         .getState()
-        .patch({ context: 'unavailable', contextError: `Audio is unavailable: ${reason(err)}` });
+        .patch({ context: 'unavailable', contextError: `Audio is unavailable: ${errorMessage(err)}` });
     }
     this.system = system;
     if (!system) {
@@ -41,7 +38,7 @@ export class AudioSetup {
       (err: unknown) => {
         store.getState().patch({
           context: 'unavailable',
-          contextError: `Audio worklets failed to load: ${reason(err)}`,
+          contextError: `Audio worklets failed to load: ${errorMessage(err)}`,
         });
         return false;
       },
@@ -66,7 +63,7 @@ export class AudioSetup {
     } catch (err) {
       this.store.getState().patch({
         outputId: previous,
-        contextError: `Could not switch the output: ${reason(err)}`,
+        contextError: `Could not switch the output: ${errorMessage(err)}`,
       });
     }
   }

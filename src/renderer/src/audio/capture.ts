@@ -6,6 +6,7 @@
  * again when it (or another one) comes back.
  */
 import type { DeviceOption, MicSettings, MicStatus } from '../store/audio-store';
+import { errorMessage } from '../../../shared/error-message';
 import { capturedAtPerfMs } from './audio-clock';
 import type { AudioSystem } from './audio-system';
 import {
@@ -132,11 +133,7 @@ export class MicCapture {
         this.setStatus('no-device', MIC_MESSAGES.noDevice);
       } else if (name === 'NotReadableError' || name === 'AbortError')
         this.setStatus('busy', MIC_MESSAGES.busy);
-      else
-        this.setStatus(
-          'error',
-          `The microphone could not be opened: ${err instanceof Error ? err.message : String(err)}`,
-        );
+      else this.setStatus('error', `The microphone could not be opened: ${errorMessage(err)}`);
       return;
     }
     if (!this.wanted) {

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { errorMessage } from '../../../shared/error-message';
 import { formatLaneSpec, parseLaneSpec, type LaneSpec } from '../../../shared/lane-spec';
 import type { LaneSnapshot } from '../../../shared/protocol';
 import { useServices } from '../app/services';
@@ -67,7 +68,7 @@ export function BackendPicker({ lane }: { lane: LaneSnapshot }) {
     try {
       parseLaneSpec(draft);
     } catch (err) {
-      setSpecError(err instanceof Error ? err.message : String(err));
+      setSpecError(errorMessage(err));
       return;
     }
     setSpecError(null);

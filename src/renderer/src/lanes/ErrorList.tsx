@@ -8,6 +8,25 @@ function retryText(ms: number | undefined): string {
   return ms === undefined ? '' : ` Retry after ${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s.`;
 }
 
+/** What to do next, in words: the same again may work, or something named by the stage must change. */
+function hint(e: ErrorView): string {
+  if (e.retryable) return `Send again, or switch the backend.${retryText(e.retryAfterMs)}`;
+  switch (e.stage) {
+    case 'llm':
+    case 'lane':
+      return 'Change the backend or its spec (key, URL, model), then send again.';
+    case 'stt':
+      return 'Pick another speech-in, or type: the lane still answers typed messages.';
+    case 'tts':
+      return "Pick another voice: the reply's text still arrives.";
+    case 'vad':
+    case 'audio':
+      return 'Turn the microphone off and type, or pick another input.';
+    default:
+      return 'The lane still works; what failed is named above.';
+  }
+}
+
 /** Errors of one lane (or of the engine, laneId ''), each dismissible. */
 export function ErrorList({ laneId, testId }: { laneId: string; testId: string }) {
   const { store } = useServices();
@@ -18,22 +37,18 @@ export function ErrorList({ laneId, testId }: { laneId: string; testId: string }
       {errors.map((e) => (
         <div
           key={e.id}
-          className={`error ${e.recoverable ? 'recoverable' : 'fatal'}`}
+          className={`error ${e.retryable ? 'retryable' : 'needs-change'}`}
           role="alert"
           data-testid={testId}
           data-code={e.code}
-          data-recoverable={String(e.recoverable)}
+          data-retryable={String(e.retryable)}
         >
           <div className="error-body">
             <strong className="error-code">
               {e.stage} · {e.code}
             </strong>{' '}
             <span className="error-message">{e.message}</span>
-            <div className="error-hint">
-              {e.recoverable
-                ? `The lane still works: send again or change the backend.${retryText(e.retryAfterMs)}`
-                : 'This lane cannot continue: change its backend or reload.'}
-            </div>
+            <div className="error-hint">{hint(e)}</div>
           </div>
           <button
             type="button"

@@ -39,8 +39,8 @@ export interface ErrorView {
   stage: string;
   code: string;
   message: string;
-  /** The lane keeps working; trying again may succeed. */
-  recoverable: boolean;
+  /** Trying the same again unchanged may succeed; false: something must change first. */
+  retryable: boolean;
   retryAfterMs?: number;
   turnId?: string;
 }
@@ -164,7 +164,7 @@ export function createAppStore() {
                   code: 'disconnected',
                   message:
                     'the connection to the engine dropped during this turn; the reply may be incomplete',
-                  recoverable: true,
+                  retryable: true,
                 });
               }
             }
@@ -286,7 +286,7 @@ export function createAppStore() {
       },
 
       addLocalError(laneId, code, message) {
-        pushError(laneId, { stage: 'engine', code, message, recoverable: true });
+        pushError(laneId, { stage: 'engine', code, message, retryable: true });
       },
 
       dismissError(laneId, id) {

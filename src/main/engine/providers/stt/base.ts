@@ -1,6 +1,7 @@
 /** The base every STT provider extends: timing on the injected Clock, checks, abort and error mapping. */
 import type { Clock } from '../../clock';
 import type { ModelProgress } from '../../models/manager';
+import { errorMessage, ProviderError } from '../../errors';
 import { SttError, STT_SAMPLE_RATE } from './types';
 import type { SttRequest, SttResult } from './types';
 
@@ -98,8 +99,8 @@ export abstract class Stt {
 
   /** Provider-specific failures → SttError; the default passes known errors and wraps the rest. */
   protected mapError(err: unknown): unknown {
-    if (err instanceof Error && 'retryable' in err) return err;
-    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    if (err instanceof ProviderError) return err;
+    const why = errorMessage(err).split('\n')[0];
     return new SttError('failed', `${this.label} failed: ${why}`, { cause: err });
   }
 }

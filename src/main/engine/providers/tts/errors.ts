@@ -29,14 +29,6 @@ export class TtsError extends ProviderError<TtsErrorCode> {
     super('tts', code, message, TTS_ERROR_RETRYABLE[code], extra);
   }
 
-  /**
-   * The same as `code`; kept while the lane and the turn read `ttsCode` from the days a TtsError was an
-   * LlmError with a code of its own beside the LLM one.
-   */
-  get ttsCode(): TtsErrorCode {
-    return this.code;
-  }
-
   /** An HTTP failure, classified by the LLM client, as the speech failure it is. */
   static fromLlm(err: LlmError): TtsError {
     return new TtsError(err.code, err.message, err.extra);
