@@ -18,7 +18,7 @@ export const LaneId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'lane ids are 1â
 
 export const ClientMessage = z.discriminatedUnion('type', [
   /** Clock sync: the engine answers with `pong` carrying its clock. */
-  z.object({ type: z.literal('ping'), id: z.number().int(), clientMs: z.number() }),
+  z.object({ type: z.literal('ping'), id: z.number().int(), clientAtMs: z.number() }),
   z.object({
     type: z.literal('lane.create'),
     laneId: LaneId.optional(),
@@ -56,7 +56,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
     type: z.literal('playback.started'),
     laneId: LaneId,
     turnId: z.string(),
-    audibleMs: z.number(),
+    audibleAtMs: z.number(),
   }),
   /** Playback of a turn ended: all played, or flushed after `playedMs` of audio. */
   z.object({
@@ -64,7 +64,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
     laneId: LaneId,
     turnId: z.string(),
     playedMs: z.number().nonnegative(),
-    endedMs: z.number(),
+    endedAtMs: z.number(),
     interrupted: z.boolean(),
   }),
   /**
@@ -184,8 +184,8 @@ const TokenBatchFields = {
   /** Tokens of this kind so far in this turn. */
   totalTokens: z.number(),
   /** Engine time of the first and last token in this message. */
-  firstMs: z.number(),
-  lastMs: z.number(),
+  firstAtMs: z.number(),
+  lastAtMs: z.number(),
 };
 
 /** Finished turns the engine keeps per lane for clients that connect later (the overlay shows as many). */
@@ -200,7 +200,7 @@ export const ErrorStage = z.enum(['protocol', 'lane', 'llm', 'stt', 'tts', 'vad'
 export const EngineEvent = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('hello'),
-    engineMs: z.number(),
+    engineAtMs: z.number(),
     lanes: z.array(LaneHello),
     presets: z.array(z.object({ name: z.string(), spec: z.string(), label: z.string() })),
     providers: z.array(ProviderInfo),
@@ -216,7 +216,7 @@ export const EngineEvent = z.discriminatedUnion('type', [
      */
     recentTurns: z.array(RecentTurn),
   }),
-  z.object({ type: z.literal('pong'), id: z.number(), clientMs: z.number(), engineMs: z.number() }),
+  z.object({ type: z.literal('pong'), id: z.number(), clientAtMs: z.number(), engineAtMs: z.number() }),
   /** The lane's backend, state or speech settings changed (never its conversation: see `history.append`). */
   z.object({ type: z.literal('lane.state'), lane: LaneSnapshot }),
   /**
@@ -240,7 +240,7 @@ export const EngineEvent = z.discriminatedUnion('type', [
     laneId: LaneId,
     turnId: z.string(),
     userText: z.string(),
-    requestMs: z.number(),
+    requestAtMs: z.number(),
   }),
   /**
    * Answer tokens, coalesced: every token that arrived in the same event-loop turn travels in one
@@ -270,6 +270,17 @@ export const EngineEvent = z.discriminatedUnion('type', [
     file: z.string(),
     bytes: z.number(),
     total: z.number(),
+  }),
+  /**
+   * Something the lane's users should know that is not an error, said once per provider. `engine_thread`:
+   * the stage's worker did not start, so it runs on the engine's thread and every lane's timings are late.
+   */
+  z.object({
+    type: z.literal('lane.notice'),
+    laneId: LaneId,
+    stage: z.enum(['stt', 'tts']),
+    code: z.literal('engine_thread'),
+    message: z.string(),
   }),
   z.object({
     type: z.literal('stt.final'),
