@@ -33,17 +33,35 @@ export async function waitForPlayback(w: PlaybackWatch): Promise<PlaybackReport>
     if (signal.aborted) resolve();
     signal.addEventListener('abort', () => resolve(), { once: true });
   });
+  // Every timer is cleared once its race is decided: a turn that ended early (cancelled, reported) must
+  // not leave a timer of up to its whole audio's length keeping the process alive (Ctrl+C on `web`).
+  const timers = new Set<ReturnType<typeof setTimeout>>();
   const untilAtMs = (atMs: number): Promise<void> =>
-    new Promise((resolve) => setTimeout(resolve, Math.max(0, atMs - clock.now())));
+    new Promise((resolve) => {
+      const timer = setTimeout(
+        () => {
+          timers.delete(timer);
+          resolve();
+        },
+        Math.max(0, atMs - clock.now()),
+      );
+      timers.add(timer);
+    });
+  const clearTimers = (): void => {
+    for (const timer of timers) clearTimeout(timer);
+    timers.clear();
+  };
 
   // The deadline moves with what is known: audio playing from when it became audible, if a player said so.
   const deadlineAtMs = (): number =>
     (w.audibleAtMs() ?? w.firstAudioAtMs) + w.totalAudioMs() + PLAYBACK_GRACE_MS;
   while (!w.report() && !signal.aborted && clock.now() < deadlineAtMs()) {
     await Promise.race([w.reported, aborted, untilAtMs(deadlineAtMs())]);
+    clearTimers();
   }
   if (signal.aborted && !w.report()) {
     await Promise.race([w.reported, untilAtMs(clock.now() + FLUSH_REPORT_WAIT_MS)]);
+    clearTimers();
   }
   const report = w.report();
   if (report) return report;
@@ -52,5 +70,5 @@ export async function waitForPlayback(w: PlaybackWatch): Promise<PlaybackReport>
   const playedMs = signal.aborted
     ? Math.min(w.totalAudioMs(), audibleAtMs === null ? 0 : nowAtMs - audibleAtMs)
     : w.totalAudioMs();
-  return { playedMs, endedMs: nowAtMs, interrupted: signal.aborted };
+  return { playedMs, endedAtMs: nowAtMs, interrupted: signal.aborted };
 }
