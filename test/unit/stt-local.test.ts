@@ -73,6 +73,7 @@ describe('local STT on a tiny Whisper-shaped model (always runs)', () => {
       // In its worker: a recognition on the engine thread would hold every lane's tokens and frames.
       expect(stt.where).toBe('worker');
       expect(stt.warning).toBeNull();
+      expect(stt.engineThread).toBeNull();
       expect(stt.label).toBe('Local · tiny-whisper.en');
 
       const tone = (seconds: number): Float32Array =>
@@ -139,6 +140,8 @@ describe('local STT when its worker cannot start', () => {
       expect(stt.where).toBe('in-process');
       expect(stt.label).toBe('Local · tiny-whisper.en · on the engine thread');
       expect(stt.warning).toMatch(/^Whisper runs on the engine thread: .*no whisper-worker next to \/app/);
+      // The lane reads it through its port and tells the clients (lane.notice).
+      expect(stt.engineThread).toBe(stt.warning);
       expect(warned).toHaveBeenCalledWith(expect.stringMatching(/Whisper runs on the engine thread/));
     } finally {
       await fresh.unloadLocalStt();

@@ -149,6 +149,8 @@ describe('espeak-ng TTS', () => {
       expect(here.warnings).toEqual([
         expect.stringMatching(/^espeak runs on the engine thread: .*no espeak-worker next to \/app/),
       ]);
+      // The lane reads it through its port and tells the clients (lane.notice).
+      expect(ttsPort(here).engineThread).toBe(here.warnings[0]);
       expect(warned).toHaveBeenCalledWith(expect.stringMatching(/espeak runs on the engine thread/));
     } finally {
       start.mockRestore();

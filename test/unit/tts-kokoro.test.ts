@@ -13,7 +13,7 @@ import { parseTtsSpec } from '../../src/shared/speech-spec';
 import { systemClock } from '../../src/main/engine/clock';
 import { MODELS, ModelManager } from '../../src/main/engine/models';
 import type { ModelEntry } from '../../src/main/engine/models';
-import { createTts, KOKORO_VOICES, TtsError } from '../../src/main/engine/providers/tts';
+import { createTts, KOKORO_VOICES, TtsError, ttsPort } from '../../src/main/engine/providers/tts';
 import { KOKORO_PIECE_PHONEMES, KokoroTts, splitIds } from '../../src/main/engine/providers/tts/kokoro';
 import { KOKORO_MAX_PHONEMES } from '../../src/main/engine/providers/tts/kokoro-model';
 import {
@@ -101,6 +101,7 @@ describe('Kokoro on a tiny Kokoro-shaped model', () => {
     expect(tts.where).toBe('worker');
     expect(tts.label).toBe('Kokoro-82M · af_heart');
     expect(tts.warnings).toEqual([]);
+    expect(tts.engineThread).toBeNull();
   });
 
   it('a worker that cannot start: Kokoro speaks from the engine thread and says so', async () => {
@@ -126,6 +127,8 @@ describe('Kokoro on a tiny Kokoro-shaped model', () => {
       expect(tts.warnings).toEqual([
         expect.stringMatching(/^Kokoro runs on the engine thread: .*no kokoro-worker next to \/app/),
       ]);
+      // The lane reads it through its port and tells the clients (lane.notice).
+      expect(ttsPort(tts).engineThread).toBe(tts.warnings[0]);
       expect(said).toHaveBeenCalledWith(expect.stringMatching(/Kokoro runs on the engine thread/));
     } finally {
       start.mockRestore();

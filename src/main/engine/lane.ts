@@ -17,12 +17,13 @@ import { formatSpeechSpec, parseSttSpec, parseTtsSpec, type SpeechSpec } from '.
 import { turnIdOf } from '../../shared/turn-id';
 import type { Clock } from './clock';
 import { LaneHistory } from './lane-history';
+import { watchedStt, watchedTts, type NoticeHost } from './lane-notice';
 import { nextState, publicState, type LaneEvent, type LaneStateName } from './lane-states';
 import { LaneVoice, prepareModel } from './lane-voice';
 import { LLM_PRESETS } from './providers/llm/presets';
 import type { LlmProvider } from './providers/llm/types';
 import { Turn, type TurnOrigin, type TurnPlan, type TurnResult } from './turn';
-import type { TtsPort } from './voice/ports';
+import type { SttPort, TtsPort } from './voice/ports';
 import type { SpeechFactories } from './voice/speech-factories';
 import type { MicMode } from './voice/voice-input';
 
@@ -66,7 +67,10 @@ export class Lane {
   private sttSpec: KeptSpec = keep(parseSttSpec('typed'));
   private ttsSpec: KeptSpec = keep(parseTtsSpec('none'));
   private tts: TtsPort | null = null;
+  private stt: SttPort | null = null;
   private readonly voice: LaneVoice;
+  /** Where the speech providers tell the clients they run on the engine thread (lane-notice.ts). */
+  private readonly notices: NoticeHost;
   private audioSeq = 0;
   /** The last finished turns' timelines since the reset, oldest first (for clients that connect later). */
   private readonly recent: RecentTurn[] = [];
@@ -83,6 +87,11 @@ export class Lane {
   ) {
     this.spec = parseLaneSpec(specText);
     this.provider = deps.createProvider(this.spec);
+    this.notices = {
+      laneId: id,
+      emit: deps.emit,
+      current: (stage) => (stage === 'stt' ? this.stt : this.tts),
+    };
     this.voice = new LaneVoice({
       laneId: id,
       clock: deps.clock,
@@ -147,14 +156,17 @@ export class Lane {
   configureSpeech(opts: { stt?: string; tts?: string }): void {
     const sttSpec = opts.stt === undefined ? undefined : keep(parseSttSpec(opts.stt));
     const ttsSpec = opts.tts === undefined ? undefined : keep(parseTtsSpec(opts.tts));
-    const stt = sttSpec && this.deps.speech.createStt(sttSpec.spec);
-    const tts = ttsSpec && this.deps.speech.createTts(ttsSpec.spec);
+    const sttMade = sttSpec && this.deps.speech.createStt(sttSpec.spec);
+    const ttsMade = ttsSpec && this.deps.speech.createTts(ttsSpec.spec);
+    const stt = sttMade && watchedStt(this.notices, sttMade);
+    const tts = ttsMade && watchedTts(this.notices, ttsMade);
     const sttChanged = sttSpec !== undefined && sttSpec.shown !== this.sttSpec.shown;
     const ttsChanged = ttsSpec !== undefined && ttsSpec.shown !== this.ttsSpec.shown;
     if (sttChanged) this.voice.stopTranscribing();
     if (sttChanged || ttsChanged) this.cancel();
     if (sttSpec && stt) {
       this.sttSpec = sttSpec;
+      this.stt = stt;
       this.voice.setStt(stt);
     }
     if (ttsSpec && tts !== undefined) {
@@ -220,7 +232,7 @@ export class Lane {
     if (this.turn?.id === turnId) this.turn.playbackStarted(audibleAtMs);
   }
 
-  playbackEnded(turnId: string, report: { playedMs: number; endedMs: number; interrupted: boolean }): void {
+  playbackEnded(turnId: string, report: { playedMs: number; endedAtMs: number; interrupted: boolean }): void {
     if (this.turn?.id === turnId) this.turn.playbackEnded(report);
   }
 
@@ -270,7 +282,7 @@ export class Lane {
           laneId: this.id,
           seq: this.audioSeq++,
           turn: number,
-          timeMs: this.deps.clock.now(),
+          atMs: this.deps.clock.now(),
           sampleRate,
           samples,
         }),

@@ -20,6 +20,11 @@ export interface VadPort {
 
 export interface SttPort {
   readonly label: string;
+  /**
+   * Why this stage runs on the engine thread (its worker did not start), once the provider knows —
+   * after its model loads or its first use; null (or absent) while it runs in its own thread.
+   */
+  readonly engineThread?: string | null;
   /** Downloads and loads what the provider needs before the first utterance (local models). */
   prepare?(options: { onProgress?: (progress: ModelProgress) => void }): Promise<void>;
   /**
@@ -31,6 +36,11 @@ export interface SttPort {
 
 export interface TtsPort {
   readonly label: string;
+  /**
+   * Why this stage runs on the engine thread (its worker did not start), once the provider knows —
+   * after its model loads or its first use; null (or absent) while it runs in its own thread.
+   */
+  readonly engineThread?: string | null;
   /** Loads what the first synthesis would otherwise wait for (espeak's warm instance, models). */
   warm?(options: { onProgress?: (progress: ModelProgress) => void }): Promise<void>;
   /**

@@ -34,6 +34,14 @@ export abstract class Stt {
   constructor(protected readonly clock: Clock) {}
 
   /**
+   * Why recognition runs on the engine thread (its worker did not start), once known; null while it
+   * runs in its own thread. The lane tells its clients (`lane.notice`): every lane's timings suffer.
+   */
+  get engineThread(): string | null {
+    return null;
+  }
+
+  /**
    * One utterance in, its transcript out. Aborting resolves with `aborted: true` (not an error); every
    * failure is an SttError (or the model manager's ModelMissingError) with a one-line message.
    */

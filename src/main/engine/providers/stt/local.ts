@@ -51,6 +51,10 @@ export class LocalStt extends Stt {
     }
   }
 
+  override get engineThread(): string | null {
+    return this.warning;
+  }
+
   /** "Local · whisper-base.en", marked when Whisper runs on the engine thread. */
   get label(): string {
     const where = this.where === 'in-process' ? ' · on the engine thread' : '';

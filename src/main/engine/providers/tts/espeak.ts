@@ -31,6 +31,7 @@ export class EspeakTts extends Tts {
   private currentVoice: EspeakVoice;
   private readonly rate: number;
   private checked: Promise<void> | null = null;
+  private placement: string | null = null;
 
   constructor(options: EspeakOptions, clock: Clock) {
     super(clock);
@@ -47,6 +48,10 @@ export class EspeakTts extends Tts {
 
   get label(): string {
     return `espeak-ng · ${this.currentVoice.label}`;
+  }
+
+  override get engineThread(): string | null {
+    return this.placement;
   }
 
   override async warm(): Promise<void> {
@@ -78,6 +83,7 @@ export class EspeakTts extends Tts {
   /** A voice espeak does not know makes it print an error and write no audio: fall back, once. */
   private check(host: EspeakHost): Promise<void> {
     this.where = host.where;
+    this.placement = host.warning;
     if (host.warning && !this.warnings.includes(host.warning)) this.warnings.push(host.warning);
     this.checked ??= host.synthesize('a', this.args(), new AbortController().signal).then(
       () => undefined,

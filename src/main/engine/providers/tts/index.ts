@@ -35,6 +35,9 @@ export function ttsPort(tts: Tts): TtsPort {
     get label() {
       return tts.label;
     },
+    get engineThread() {
+      return tts.engineThread;
+    },
     warm: (options) => tts.warm(options),
     async synthesize(text, signal, onAudio) {
       for await (const frame of tts.synthesize(text, { signal })) onAudio(frame.pcm, frame.sampleRate);

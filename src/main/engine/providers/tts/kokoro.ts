@@ -58,6 +58,7 @@ export class KokoroTts extends Tts {
   readonly voice: string;
   /** Where the model runs: its worker thread, or the engine's when no worker could start (null until loaded). */
   where: RunsIn | null = null;
+  private placement: string | null = null;
   private readonly speed: number;
   private readonly modelId: string;
   private readonly models: ModelManager;
@@ -93,6 +94,10 @@ export class KokoroTts extends Tts {
   get label(): string {
     const where = this.where === 'in-process' ? ' · on the engine thread' : '';
     return `Kokoro-82M · ${this.voice}${where}`;
+  }
+
+  override get engineThread(): string | null {
+    return this.placement;
   }
 
   /**
@@ -147,6 +152,7 @@ export class KokoroTts extends Tts {
       handle.then(
         ({ where, warning }) => {
           this.where = where;
+          this.placement = warning;
           if (warning && !this.warnings.includes(warning)) this.warnings.push(warning);
         },
         () => undefined,

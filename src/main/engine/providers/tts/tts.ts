@@ -58,6 +58,14 @@ export abstract class Tts {
 
   constructor(protected readonly clock: Clock) {}
 
+  /**
+   * Why the synthesis runs on the engine thread (its worker did not start), once known; null while
+   * it runs in its own thread. The lane tells its clients (`lane.notice`): every lane's timings suffer.
+   */
+  get engineThread(): string | null {
+    return null;
+  }
+
   /** One chunk of text → a stream of frames. Cheap: nothing happens until it is iterated. */
   synthesize(text: string, options: SynthesizeOptions = {}): SynthesisStream {
     return new SynthesisStream(this, text, options.signal, this.clock);
