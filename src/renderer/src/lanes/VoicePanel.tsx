@@ -5,6 +5,7 @@ import { useAudioStore } from '../store/use-audio-store';
 import { DEFAULT_LANE_VOICE, type MicMode } from '../store/audio-store';
 import { ModelDownload } from './ModelDownload';
 import { SpeechSettings } from './SpeechSettings';
+import { SpeechNotices } from './SpeechNotices';
 
 const MODES: { mode: MicMode; label: string; title: string }[] = [
   { mode: 'off', label: 'mic off', title: 'Type only' },
@@ -97,6 +98,7 @@ export function VoicePanel({ lane }: { lane: LaneSnapshot }) {
         </span>
       </div>
       <SpeechSettings lane={lane} />
+      <SpeechNotices laneId={laneId} />
       <ModelDownload laneId={laneId} />
       {transcript && (
         <p className={view.partial ? 'transcript partial' : 'transcript'} data-testid="transcript">

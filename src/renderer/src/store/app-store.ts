@@ -65,6 +65,12 @@ export type LaneView = LaneSnapshot & {
   omittedEntries: number;
 };
 
+/**
+ * What a lane's speech providers said that is not an error (`lane.notice`), by stage: today only that
+ * the stage runs on the engine thread, so every lane's timings are late while it runs.
+ */
+export type SpeechNotices = Partial<Record<'stt' | 'tts', string>>;
+
 /** Key in `errors` for errors not tied to a lane. */
 export const ENGINE_ERRORS = '';
 /** Errors kept per lane; older ones drop off. */
@@ -87,6 +93,8 @@ export interface AppState {
   errors: Record<string, ErrorView[]>;
   /** Per lane, the model download in progress; absent when none. */
   downloads: Record<string, ModelDownloadView>;
+  /** Per lane, its speech providers' notices; absent when none. Kept until that provider is replaced. */
+  notices: Record<string, SpeechNotices>;
 }
 
 export interface AppActions {
@@ -99,7 +107,7 @@ export interface AppActions {
   /** A local failure to show on a lane (e.g. the socket was closed when sending). */
   addLocalError(laneId: string, code: string, message: string): void;
   dismissError(laneId: string, id: number): void;
-  /** The lane is gone (see lane-registry.ts): its snapshot, turn, errors and download go with it. */
+  /** The lane is gone (see lane-registry.ts): its snapshot, turn, errors, download and notices go with it. */
   forgetLane(laneId: string): void;
 }
 
@@ -144,6 +152,7 @@ export function createAppStore() {
       turns: {},
       errors: {},
       downloads: {},
+      notices: {},
 
       applyEvent(event) {
         switch (event.type) {
@@ -188,10 +197,21 @@ export function createAppStore() {
               const conversation = known
                 ? { history: known.history, omittedEntries: known.omittedEntries }
                 : { history: [], omittedEntries: 0 };
-              return { lanes: { ...s.lanes, [lane.laneId]: { ...lane, ...conversation } } };
+              return {
+                lanes: { ...s.lanes, [lane.laneId]: { ...lane, ...conversation } },
+                ...keptNotices(s.notices, known, lane),
+              };
             });
             return;
           }
+          case 'lane.notice':
+            set((s) => ({
+              notices: {
+                ...s.notices,
+                [event.laneId]: { ...s.notices[event.laneId], [event.stage]: event.message },
+              },
+            }));
+            return;
           case 'history.append': {
             const lane = get().lanes[event.laneId];
             if (!lane) return;
@@ -301,9 +321,28 @@ export function createAppStore() {
           const { [laneId]: _turn, ...turns } = s.turns;
           const { [laneId]: _errors, ...errors } = s.errors;
           const { [laneId]: _download, ...downloads } = s.downloads;
-          return { lanes, turns, errors, downloads };
+          const { [laneId]: _notices, ...notices } = s.notices;
+          return { lanes, turns, errors, downloads, notices };
         });
       },
     };
   });
+}
+
+/**
+ * A notice speaks of the provider that sent it: when the lane's voice or speech input changes, that
+ * stage's notice goes (the new provider sends its own). Nothing when the lane keeps its notices as they are.
+ */
+function keptNotices(
+  notices: Record<string, SpeechNotices>,
+  known: LaneSnapshot | undefined,
+  lane: LaneSnapshot,
+): { notices: Record<string, SpeechNotices> } | Record<string, never> {
+  const held = notices[lane.laneId];
+  if (!held || !known) return {};
+  const kept: SpeechNotices = { ...held };
+  if (known.speech.stt !== lane.speech.stt) delete kept.stt;
+  if (known.speech.tts !== lane.speech.tts) delete kept.tts;
+  if (kept.stt === held.stt && kept.tts === held.tts) return {};
+  return { notices: { ...notices, [lane.laneId]: kept } };
 }
