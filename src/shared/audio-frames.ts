@@ -8,7 +8,7 @@
  *   then, from the next multiple of 4 (H):
  *   H+0   u32  seq          frame sequence number per lane and direction
  *   H+4   u32  turn         turn number within the lane (0 for microphone audio)
- *   H+8   f64  timeMs       engine clock: capture time of the first sample (in) / send time (out)
+ *   H+8   f64  atMs         engine clock: capture time of the first sample (in) / send time (out)
  *   H+16  u32  sampleRate   Hz
  *   H+20  u32  reserved (0)
  *   H+24  i16[]  samples
@@ -27,7 +27,7 @@ export interface AudioFrame {
   seq: number;
   turn: number;
   /** Engine clock, ms. */
-  timeMs: number;
+  atMs: number;
   sampleRate: number;
   samples: Int16Array;
 }
@@ -54,7 +54,7 @@ export function encodeAudioFrame(frame: AudioFrame): ArrayBuffer {
   const h = header - 24;
   view.setUint32(h, frame.seq >>> 0, true);
   view.setUint32(h + 4, frame.turn >>> 0, true);
-  view.setFloat64(h + 8, frame.timeMs, true);
+  view.setFloat64(h + 8, frame.atMs, true);
   view.setUint32(h + 16, frame.sampleRate >>> 0, true);
   new Int16Array(buffer, header).set(frame.samples);
   return buffer;
@@ -85,8 +85,8 @@ export function decodeAudioFrame(data: ArrayBuffer | ArrayBufferView): AudioFram
   const sampleRate = view.getUint32(h + 16, true);
   if (sampleRate < 8_000 || sampleRate > 192_000)
     throw new AudioFrameError(`audio frame sample rate ${sampleRate} Hz`);
-  const timeMs = view.getFloat64(h + 8, true);
-  if (!Number.isFinite(timeMs)) throw new AudioFrameError('audio frame time is not a number');
+  const atMs = view.getFloat64(h + 8, true);
+  if (!Number.isFinite(atMs)) throw new AudioFrameError('audio frame time is not a number');
   // Copy: the samples must be 2-byte aligned and must not keep the socket's buffer alive.
   const samples = new Int16Array(payload / 2);
   new Uint8Array(samples.buffer).set(bytes.subarray(header));
@@ -95,7 +95,7 @@ export function decodeAudioFrame(data: ArrayBuffer | ArrayBufferView): AudioFram
     laneId,
     seq: view.getUint32(h, true),
     turn: view.getUint32(h + 4, true),
-    timeMs,
+    atMs: atMs,
     sampleRate,
     samples,
   };

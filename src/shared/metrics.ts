@@ -17,13 +17,13 @@ export type ProviderTiming = z.infer<typeof ProviderTiming>;
 /** What one LLM request cost, measured on the engine clock. */
 export const LlmTurnMetrics = z.object({
   /** Engine time the request was sent. */
-  requestMs: z.number(),
+  requestAtMs: z.number(),
   /** Engine time of the first token (reasoning or answer); null when none came. */
-  firstTokenMs: z.number().nullable(),
+  firstTokenAtMs: z.number().nullable(),
   /** Engine time of the first answer (non-reasoning) token. */
-  firstAnswerTokenMs: z.number().nullable(),
+  firstAnswerTokenAtMs: z.number().nullable(),
   /** Engine time of the last token. */
-  lastTokenMs: z.number().nullable(),
+  lastTokenAtMs: z.number().nullable(),
   /** Request sent → first token. */
   ttftMs: z.number().nullable(),
   /** Answer tokens (from `usage` when the provider sends it, else counted chunks). */
@@ -90,15 +90,15 @@ export const TurnTimeline = z.object({
   context: ContextWindowReport.optional(),
   /** Engine times of the anchors, ms (for the overlay's waterfall). */
   at: z.object({
-    lastVoicedMs: z.number().nullable(),
-    endpointMs: z.number().nullable(),
-    transcriptMs: z.number().nullable(),
-    requestMs: z.number().nullable(),
-    firstTokenMs: z.number().nullable(),
-    firstChunkMs: z.number().nullable(),
-    firstAudioMs: z.number().nullable(),
-    audibleMs: z.number().nullable(),
-    playbackEndMs: z.number().nullable(),
+    lastVoicedAtMs: z.number().nullable(),
+    endpointAtMs: z.number().nullable(),
+    transcriptAtMs: z.number().nullable(),
+    requestAtMs: z.number().nullable(),
+    firstTokenAtMs: z.number().nullable(),
+    firstChunkAtMs: z.number().nullable(),
+    firstAudioAtMs: z.number().nullable(),
+    audibleAtMs: z.number().nullable(),
+    playbackEndAtMs: z.number().nullable(),
   }),
 });
 export type TurnTimeline = z.infer<typeof TurnTimeline>;

@@ -51,7 +51,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('mic.mode'), laneId: LaneId, mode: z.enum(['off', 'open', 'ptt']) }),
   /** Push-to-talk key down/up (engine clock time of the press). */
   z.object({ type: z.literal('mic.ptt'), laneId: LaneId, down: z.boolean(), atMs: z.number() }),
-  /** The first sample of a turn's speech became audible at `audibleMs` (engine clock). */
+  /** The first sample of a turn's speech became audible at `audibleAtMs` (engine clock). */
   z.object({
     type: z.literal('playback.started'),
     laneId: LaneId,

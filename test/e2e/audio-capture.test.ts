@@ -68,13 +68,13 @@ describe('microphone capture', () => {
       expect(frames[i]!.frame.seq).toBe(frames[i - 1]!.frame.seq + 1);
       // 512 samples at 16 kHz = 32 ms; the audio-clock mapping moves when it finds a truer output
       // timestamp (a step of a few ms on a busy machine), never by a frame.
-      expect(Math.abs(frames[i]!.frame.timeMs - frames[i - 1]!.frame.timeMs - 32)).toBeLessThan(12);
+      expect(Math.abs(frames[i]!.frame.atMs - frames[i - 1]!.frame.atMs - 32)).toBeLessThan(12);
     }
-    const spanMs = frames.at(-1)!.frame.timeMs - frames[0]!.frame.timeMs;
+    const spanMs = frames.at(-1)!.frame.atMs - frames[0]!.frame.atMs;
     expect(spanMs / (frames.length - 1)).toBeCloseTo(32, 0);
 
     // Capture → engine: from the frame's last sample being captured to its arrival in the engine.
-    const latencies = frames.map(({ frame, atMs }) => atMs - (frame.timeMs + 32)).sort((a, b) => a - b);
+    const latencies = frames.map(({ frame, atMs }) => atMs - (frame.atMs + 32)).sort((a, b) => a - b);
     const p50 = latencies[Math.floor(latencies.length / 2)]!;
     const p99 = latencies[Math.floor(latencies.length * 0.99)]!;
     console.log(`capture → engine latency: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);

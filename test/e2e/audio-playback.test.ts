@@ -37,7 +37,7 @@ function toneFrames(turn: number, durationMs: number, firstSeq = 0): AudioFrame[
         0.4 * 32767 * (0.5 * Math.sin(2 * Math.PI * 440 * t) + 0.5 * Math.sin(2 * Math.PI * 660 * t)),
       );
     }
-    frames.push({ kind: TTS_AUDIO, laneId, seq, turn, timeMs: systemClock.now(), sampleRate: RATE, samples });
+    frames.push({ kind: TTS_AUDIO, laneId, seq, turn, atMs: systemClock.now(), sampleRate: RATE, samples });
   }
   return frames;
 }
@@ -48,7 +48,7 @@ function endFrame(turn: number, seq: number): AudioFrame {
     laneId,
     seq,
     turn,
-    timeMs: systemClock.now(),
+    atMs: systemClock.now(),
     sampleRate: RATE,
     samples: new Int16Array(0),
   };
@@ -125,8 +125,8 @@ describe('speech playback', () => {
     const underruns = ((await page.evaluate('window.__dialtoneAudio.log()')) as { type: string }[]).filter(
       (e) => e.type === 'underrun',
     ).length;
-    expect(ended.endedMs - started.audibleMs).toBeGreaterThan(990);
-    if (underruns === 0) expect(ended.endedMs - started.audibleMs).toBeLessThan(1_060);
+    expect(ended.endedAtMs - started.audibleAtMs).toBeGreaterThan(990);
+    if (underruns === 0) expect(ended.endedAtMs - started.audibleAtMs).toBeLessThan(1_060);
     else console.log(`  ${underruns} underrun(s): frames reached the page late`);
 
     // Sent → audible = transport + the wait for the next render + the output latency.
@@ -136,7 +136,7 @@ describe('speech playback', () => {
       sampleRate: number;
     };
     const outputLatencyMs = ctx.outputLatency * 1000;
-    const startupMs = started.audibleMs - sentMs;
+    const startupMs = started.audibleAtMs - sentMs;
     console.log(
       `playback: sent → audible ${startupMs.toFixed(1)} ms (outputLatency ${outputLatencyMs.toFixed(1)} ms, ` +
         `baseLatency ${(ctx.baseLatency * 1000).toFixed(1)} ms, ${ctx.sampleRate} Hz)`,
@@ -146,16 +146,16 @@ describe('speech playback', () => {
     // the page plus the output path (the report comes after the render, which leads the ear by
     // baseLatency + outputLatency).
     const offset0 = (await page.evaluate('window.__dialtoneAudio.engineOffsetMs()')) as number;
-    const log = (await page.evaluate('window.__dialtoneAudio.log()')) as { type: string; perfMs: number }[];
-    const receivedMs = log.find((e) => e.type === 'audio')!.perfMs + offset0;
-    const reportMs = log.find((e) => e.type === 'started')!.perfMs + offset0;
+    const log = (await page.evaluate('window.__dialtoneAudio.log()')) as { type: string; perfAtMs: number }[];
+    const receivedMs = log.find((e) => e.type === 'audio')!.perfAtMs + offset0;
+    const reportMs = log.find((e) => e.type === 'started')!.perfAtMs + offset0;
     const pathMs = outputLatencyMs + ctx.baseLatency * 1000;
     console.log(
-      `  received +${(receivedMs - sentMs).toFixed(1)} ms, audible ${(started.audibleMs - receivedMs).toFixed(1)} ms ` +
-        `after receipt, report ${(started.audibleMs - reportMs).toFixed(1)} ms before audible`,
+      `  received +${(receivedMs - sentMs).toFixed(1)} ms, audible ${(started.audibleAtMs - receivedMs).toFixed(1)} ms ` +
+        `after receipt, report ${(started.audibleAtMs - reportMs).toFixed(1)} ms before audible`,
     );
-    expect(started.audibleMs - receivedMs).toBeGreaterThan(outputLatencyMs - 5);
-    expect(started.audibleMs - reportMs).toBeLessThan(pathMs + 5);
+    expect(started.audibleAtMs - receivedMs).toBeGreaterThan(outputLatencyMs - 5);
+    expect(started.audibleAtMs - reportMs).toBeLessThan(pathMs + 5);
     // Idle, sent → audible is the output path plus a render period or two and ~1 ms of socket; a
     // loaded 2-core machine has been seen to hold the page's socket for hundreds of ms.
     expect(startupMs).toBeLessThan(pathMs + 1_000);
@@ -164,8 +164,8 @@ describe('speech playback', () => {
     const samples = await levels();
     const offset = (await page.evaluate('window.__dialtoneAudio.engineOffsetMs()')) as number;
     // The analyser sees rendered audio: audible time minus the output latency.
-    const startRender = started.audibleMs - offset - outputLatencyMs;
-    const endRender = ended.endedMs - offset - outputLatencyMs;
+    const startRender = started.audibleAtMs - offset - outputLatencyMs;
+    const endRender = ended.endedAtMs - offset - outputLatencyMs;
     const during = samples.filter((s) => s.t > startRender + 50 && s.t < endRender - 50);
     const after = samples.filter((s) => s.t > endRender + 30);
     expect(during.length).toBeGreaterThan(50);
@@ -198,7 +198,7 @@ describe('speech playback', () => {
     const ended = messages('playback.ended')[1]!;
     expect(ended).toMatchObject({ laneId, turnId: `${laneId}-2`, interrupted: true });
     // Heard: from audible start to the interrupt (give or take the output latency and transport).
-    const expectedMs = interruptMs - started.audibleMs;
+    const expectedMs = interruptMs - started.audibleAtMs;
     console.log(
       `interrupt: playedMs ${ended.playedMs.toFixed(1)}, audible start → interrupt ${expectedMs.toFixed(1)} ms`,
     );
@@ -217,8 +217,8 @@ describe('speech playback', () => {
     );
     expect(silentFrom).toBeDefined();
     const toSilenceMs = silentFrom!.t - interruptPerf;
-    const log = (await page.evaluate('window.__dialtoneAudio.log()')) as { type: string; perfMs: number }[];
-    const receivedPerf = log.find((e) => e.type === 'interrupt')!.perfMs;
+    const log = (await page.evaluate('window.__dialtoneAudio.log()')) as { type: string; perfAtMs: number }[];
+    const receivedPerf = log.find((e) => e.type === 'interrupt')!.perfAtMs;
     console.log(
       `interrupt → silence at the output: ${toSilenceMs.toFixed(1)} ms from the engine's send, ` +
         `${(silentFrom!.t - receivedPerf).toFixed(1)} ms from the page receiving it`,

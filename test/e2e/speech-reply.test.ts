@@ -58,7 +58,7 @@ describe('a typed message gets a spoken reply', () => {
     expect(started.turnId).toBe(turnStarted && 'turnId' in turnStarted ? turnStarted.turnId : '');
     // Audible after the request went out, and not in the future of when the page said so.
     const startedAt = fromClient.find((m) => m.msg.type === 'playback.started')!.atMs;
-    expect(started.audibleMs).toBeLessThanOrEqual(startedAt + 100);
+    expect(started.audibleAtMs).toBeLessThanOrEqual(startedAt + 100);
     const metrics = await waitForEvent('turn.metrics', 20_000);
     expect(metrics.timeline.ttftMs).toBeGreaterThan(100);
     expect(metrics.timeline.firstChunkMs).not.toBeNull();

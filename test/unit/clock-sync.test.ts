@@ -10,9 +10,9 @@ import { bestOfBurst, provisionalSync, type PongSample } from '../../src/rendere
 /** Engine clock minus page clock in these tests, ms. */
 const TRUE_OFFSET_MS = 12_345.5;
 
-/** A ping sent at `sentMs` (page clock) that takes `upMs` to the engine and `downMs` back. */
-function ping(sentMs: number, upMs: number, downMs: number): PongSample {
-  return { sentMs, receivedMs: sentMs + upMs + downMs, engineMs: sentMs + upMs + TRUE_OFFSET_MS };
+/** A ping sent at `sentAtMs` (page clock) that takes `upMs` to the engine and `downMs` back. */
+function ping(sentAtMs: number, upMs: number, downMs: number): PongSample {
+  return { sentAtMs, receivedAtMs: sentAtMs + upMs + downMs, engineAtMs: sentAtMs + upMs + TRUE_OFFSET_MS };
 }
 
 describe('bestOfBurst', () => {
@@ -48,7 +48,7 @@ describe('bestOfBurst', () => {
         ping(burst * 1_000 + i * 20, 0.2 + random() ** 3 * 60, 0.2 + random() ** 3 * 60),
       );
       const sync = bestOfBurst(samples)!;
-      const fastest = Math.min(...samples.map((s) => s.receivedMs - s.sentMs));
+      const fastest = Math.min(...samples.map((s) => s.receivedAtMs - s.sentAtMs));
       expect(sync.boundMs * 2).toBeCloseTo(fastest, 9);
       expect(Math.abs(sync.offsetMs - TRUE_OFFSET_MS)).toBeLessThanOrEqual(sync.boundMs + 1e-9);
     }

@@ -162,7 +162,7 @@ describe('goodbye, fast vs gpu, with speech on the virtual speaker', () => {
         const words = l.text.split(/\s+/).filter(Boolean).length;
         expect(t.speechMs).toBeGreaterThan(words * MS_PER_WORD - 1);
         expect(t.speechMs).toBeLessThan(words * MS_PER_WORD + 25 * 3);
-        expect(t.at.playbackEndMs! - t.at.audibleMs!).toBeGreaterThanOrEqual(t.speechMs! - 1);
+        expect(t.at.playbackEndAtMs! - t.at.audibleAtMs!).toBeGreaterThanOrEqual(t.speechMs! - 1);
       }
     }
     handovers.sort((a, b) => a - b);

@@ -15,17 +15,17 @@ const frame = (turn: number, ms: number, seq = 0): AudioFrame => ({
   laneId: 'a',
   seq,
   turn,
-  timeMs: systemClock.now(),
+  atMs: systemClock.now(),
   sampleRate: RATE,
   samples: new Int16Array((ms * RATE) / 1000),
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function speaker() {
-  const started: { turnId: string; audibleMs: number }[] = [];
+  const started: { turnId: string; audibleAtMs: number }[] = [];
   const ended: (PlaybackReport & { turnId: string; atMs: number })[] = [];
   const s = new VirtualSpeaker(systemClock, {
-    playbackStarted: (_lane, turnId, audibleMs) => started.push({ turnId, audibleMs }),
+    playbackStarted: (_lane, turnId, audibleAtMs) => started.push({ turnId, audibleAtMs }),
     playbackEnded: (_lane, turnId, report) => ended.push({ ...report, turnId, atMs: systemClock.now() }),
   });
   return { s, started, ended };
@@ -38,14 +38,14 @@ describe('virtual speaker', () => {
     s.frame(frame(1, 100));
     s.frame(frame(1, 100, 1));
     s.frame(frame(1, 0, 2));
-    expect(started).toEqual([{ turnId: 'a-1', audibleMs: expect.closeTo(t0, 0) }]);
+    expect(started).toEqual([{ turnId: 'a-1', audibleAtMs: expect.closeTo(t0, 0) }]);
     await sleep(150);
     expect(ended).toHaveLength(0);
     await sleep(150);
     expect(ended).toHaveLength(1);
     expect(ended[0]!.playedMs).toBeCloseTo(200, 6);
-    expect(ended[0]!.endedMs - started[0]!.audibleMs).toBeCloseTo(200, 6);
-    expect(ended[0]!.atMs).toBeGreaterThanOrEqual(ended[0]!.endedMs);
+    expect(ended[0]!.endedAtMs - started[0]!.audibleAtMs).toBeCloseTo(200, 6);
+    expect(ended[0]!.atMs).toBeGreaterThanOrEqual(ended[0]!.endedAtMs);
     expect(ended[0]!.interrupted).toBe(false);
   });
 
@@ -59,8 +59,8 @@ describe('virtual speaker', () => {
     await sleep(100);
     expect(ended).toHaveLength(1);
     expect(ended[0]!.playedMs).toBeCloseTo(100, 6);
-    expect(ended[0]!.endedMs).toBeCloseTo(lateMs + 50, 0);
-    expect(ended[0]!.endedMs - started[0]!.audibleMs).toBeGreaterThan(160);
+    expect(ended[0]!.endedAtMs).toBeCloseTo(lateMs + 50, 0);
+    expect(ended[0]!.endedAtMs - started[0]!.audibleAtMs).toBeGreaterThan(160);
   });
 
   it('an interrupt ends playback at once with what was heard', async () => {

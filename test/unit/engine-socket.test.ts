@@ -77,7 +77,7 @@ describe('engine socket: bad messages are refused, the good client keeps working
     expect(engine.stats.droppedAudioFrames).toBe(1);
 
     // Both connections still work: the bad one can still ping, the good one runs a turn.
-    bad.send({ type: 'ping', id: 7, clientMs: 1 });
+    bad.send({ type: 'ping', id: 7, clientAtMs: 1 });
     expect((await bad.waitFor('pong')).id).toBe(7);
     good.send({ type: 'lane.create', laneId: 'good', spec: 'sim:tps=5000,ttft=0' });
     good.send({ type: 'chat.send', laneId: 'good', text: 'Tell me about tea.' });

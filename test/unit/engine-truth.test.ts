@@ -35,7 +35,7 @@ beforeAll(async () => {
       type: 'playback.started',
       laneId: frame.laneId,
       turnId,
-      audibleMs: frame.timeMs + PLAYOUT_MS,
+      audibleAtMs: frame.atMs + PLAYOUT_MS,
     });
   });
 });

@@ -29,10 +29,10 @@ function hangingProvider(text: string): LlmProvider {
         await new Promise<void>((resolve) => request.signal.addEventListener('abort', () => resolve()));
       }
       const metrics: LlmTurnMetrics = {
-        requestMs: atMs,
-        firstTokenMs: atMs,
-        firstAnswerTokenMs: atMs,
-        lastTokenMs: atMs,
+        requestAtMs: atMs,
+        firstTokenAtMs: atMs,
+        firstAnswerTokenAtMs: atMs,
+        lastTokenAtMs: atMs,
         ttftMs: 0,
         tokens: 0,
         reasoningTokens: 0,
@@ -97,7 +97,7 @@ describe('Turn.cancel', () => {
     expect(turn.cancel()).toBe(heard);
     expect(interrupts(events)).toEqual([{ type: 'interrupt', laneId: 't', turnId: 't-1', heardText: heard }]);
 
-    turn.playbackEnded({ playedMs: 1_100, endedMs: systemClock.now(), interrupted: true });
+    turn.playbackEnded({ playedMs: 1_100, endedAtMs: systemClock.now(), interrupted: true });
     const result = await turn.result;
     expect(result).toMatchObject({ turnId: 't-1', assistantText: heard, interrupted: true, text: null });
     expect(result.timeline?.interrupted).toBe(true);
@@ -126,7 +126,7 @@ describe('Turn.cancel', () => {
     await speaking;
     turn.playbackStarted(systemClock.now() - 1_100);
     expect(turn.cancel()).toBe('One two three four five.');
-    turn.playbackEnded({ playedMs: 1_000, endedMs: systemClock.now(), interrupted: true });
+    turn.playbackEnded({ playedMs: 1_000, endedAtMs: systemClock.now(), interrupted: true });
     expect((await turn.result).assistantText).toBe('One two three four five.');
   });
 

@@ -52,7 +52,7 @@ async function speak(laneId: string, voicedMs: number, silentMs: number, startIn
       laneId,
       seq: startIndex + i,
       turn: 0,
-      timeMs: due,
+      atMs: due,
       sampleRate: 16_000,
       samples: micFrame(startIndex + i, i < voicedFrames),
     };
@@ -89,8 +89,8 @@ describe('voice turn, open mic', () => {
     const firstAudio = audioOut.find((f) => f.laneId === 'v');
     expect(firstAudio?.kind).toBe(TTS_AUDIO);
     // The player reports when the first sample became audible, and later that all of it played.
-    const audibleMs = performance.now() + 20;
-    client.send({ type: 'playback.started', laneId: 'v', turnId: started.turnId, audibleMs });
+    const audibleAtMs = performance.now() + 20;
+    client.send({ type: 'playback.started', laneId: 'v', turnId: started.turnId, audibleAtMs });
     const done = await client.waitFor('llm.done', (e) => e.laneId === 'v');
     await new Promise((r) => setTimeout(r, 200));
     const playedMs = audioOut
@@ -101,7 +101,7 @@ describe('voice turn, open mic', () => {
       laneId: 'v',
       turnId: started.turnId,
       playedMs,
-      endedMs: performance.now(),
+      endedAtMs: performance.now(),
       interrupted: false,
     });
     const { timeline } = await client.waitFor('turn.metrics', (e) => e.laneId === 'v');
@@ -113,10 +113,10 @@ describe('voice turn, open mic', () => {
     expect(timeline.ttsMs).toBeGreaterThanOrEqual(TTS_DELAY_MS - 2);
     expect(timeline.ttsMs).toBeLessThan(TTS_DELAY_MS + 150);
     // Playout runs from the first frame the player received to when it said it was audible.
-    expect(Math.abs(timeline.playoutMs! - (audibleMs - firstAudio!.timeMs))).toBeLessThan(1);
+    expect(Math.abs(timeline.playoutMs! - (audibleAtMs - firstAudio!.atMs))).toBeLessThan(1);
     // The gap runs from the end of the user's speech (800 ms after it began, give or take a frame)
     // to the audible reply, and is made of the segments the timeline shows.
-    expect(Math.abs(timeline.gapMs! - (audibleMs - (spokenAt + 800)))).toBeLessThan(3 * FRAME_MS);
+    expect(Math.abs(timeline.gapMs! - (audibleAtMs - (spokenAt + 800)))).toBeLessThan(3 * FRAME_MS);
     const segmentsMs =
       timeline.endpointMs! +
       timeline.sttMs! +
@@ -143,7 +143,7 @@ describe('voice turn, open mic', () => {
       type: 'playback.started',
       laneId: 'b',
       turnId: started.turnId,
-      audibleMs: performance.now(),
+      audibleAtMs: performance.now(),
     });
 
     // A short "mhm" (under the guard) does not interrupt.
@@ -158,7 +158,7 @@ describe('voice turn, open mic', () => {
       laneId: 'b',
       turnId: started.turnId,
       playedMs: 1_000,
-      endedMs: performance.now(),
+      endedAtMs: performance.now(),
       interrupted: true,
     });
     const { timeline } = await client.waitFor(

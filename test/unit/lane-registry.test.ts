@@ -26,7 +26,7 @@ function snapshot(laneId: string): LaneSnapshot {
 
 function hello(...ids: string[]): EngineEvent {
   const lanes: LaneHello[] = ids.map((id) => ({ ...snapshot(id), history: [], omittedEntries: 0 }));
-  return { type: 'hello', engineMs: 1_000, lanes, presets: [], providers: [], voices: [], recentTurns: [] };
+  return { type: 'hello', engineAtMs: 1_000, lanes, presets: [], providers: [], voices: [], recentTurns: [] };
 }
 
 const laneState = (id: string): EngineEvent => ({ type: 'lane.state', lane: snapshot(id) });
@@ -103,7 +103,7 @@ describe('lane registry', () => {
       warnings: [],
     });
     for (const id of ['a', 'b', 'c']) {
-      apply({ type: 'turn.started', laneId: id, turnId: `${id}-1`, userText: 'hi', requestMs: 1_500 });
+      apply({ type: 'turn.started', laneId: id, turnId: `${id}-1`, userText: 'hi', requestAtMs: 1_500 });
       app.getState().addLocalError(id, 'disconnected', 'not sent');
     }
     const held = (id: string) => ({

@@ -219,11 +219,11 @@ describe('LLM client against a scripted server', () => {
     const m = result.metrics;
     expect(m.reasoningTokens).toBe(6);
     expect(m.tokens).toBe(4); // completion_tokens minus reasoning_tokens
-    expect(m.firstTokenMs).toBe(events[0]!.atMs);
-    expect(m.firstAnswerTokenMs).toBe(events[2]!.atMs);
-    expect(m.lastTokenMs).toBe(events[3]!.atMs);
-    expect(m.ttftMs).toBeCloseTo(m.firstTokenMs! - m.requestMs, 6);
-    expect(m.genMs).toBeCloseTo(m.lastTokenMs! - m.firstTokenMs!, 6);
+    expect(m.firstTokenAtMs).toBe(events[0]!.atMs);
+    expect(m.firstAnswerTokenAtMs).toBe(events[2]!.atMs);
+    expect(m.lastTokenAtMs).toBe(events[3]!.atMs);
+    expect(m.ttftMs).toBeCloseTo(m.firstTokenAtMs! - m.requestAtMs, 6);
+    expect(m.genMs).toBeCloseTo(m.lastTokenAtMs! - m.firstTokenAtMs!, 6);
     expect(m.tokensPerSecond).toBeCloseTo((10 - 1) / (m.genMs / 1000), 6);
   });
 
@@ -383,7 +383,7 @@ describe('LLM client against a scripted server', () => {
     expect(result.aborted).toBe(true);
     expect(result.text).toBe('');
     expect(events).toEqual([]);
-    expect(result.metrics.firstTokenMs).toBeNull();
+    expect(result.metrics.firstTokenAtMs).toBeNull();
     expect(result.metrics.tokensPerSecond).toBeNull();
   });
 

@@ -109,8 +109,8 @@ describe('LLM client against the simulated backend', () => {
         (await run(`sim:tps=${tps},ttft=${ttft}`, { simReply: reply })).result.metrics.tokensPerSecond,
     );
     // Event stamps are the engine clock and agree with the metrics.
-    expect(events[0]!.atMs).toBe(m.firstTokenMs);
-    expect(events.at(-1)!.atMs).toBe(m.lastTokenMs);
+    expect(events[0]!.atMs).toBe(m.firstTokenAtMs);
+    expect(events.at(-1)!.atMs).toBe(m.lastTokenAtMs);
     for (let i = 1; i < events.length; i++)
       expect(events[i]!.atMs).toBeGreaterThanOrEqual(events[i - 1]!.atMs);
     expect(m.totalMs).toBeGreaterThanOrEqual(m.ttftMs! + m.genMs);
@@ -125,8 +125,8 @@ describe('LLM client against the simulated backend', () => {
     expect(result.text).toBe(words(100));
     const m = result.metrics;
     expect(m).toMatchObject({ reasoningTokens: 100, tokens: 100, tokenCountSource: 'usage' });
-    expect(m.firstAnswerTokenMs!).toBeGreaterThan(m.firstTokenMs!);
-    expect(m.firstAnswerTokenMs).toBe(events[100]!.atMs);
+    expect(m.firstAnswerTokenAtMs!).toBeGreaterThan(m.firstTokenAtMs!);
+    expect(m.firstAnswerTokenAtMs).toBe(events[100]!.atMs);
     // All 200 generated tokens count toward the rate: ~1,000 tok/s, not ~500.
     await expectRateNear(
       1000,

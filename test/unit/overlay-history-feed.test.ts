@@ -26,15 +26,15 @@ function timeline(gapMs: number): TurnTimeline {
     genMs: 2,
     interrupted: false,
     at: {
-      lastVoicedMs: null,
-      endpointMs: null,
-      transcriptMs: null,
-      requestMs: 1_000,
-      firstTokenMs: 1_020,
-      firstChunkMs: 1_025,
-      firstAudioMs: 1_055,
-      audibleMs: 1_095,
-      playbackEndMs: 2_000,
+      lastVoicedAtMs: null,
+      endpointAtMs: null,
+      transcriptAtMs: null,
+      requestAtMs: 1_000,
+      firstTokenAtMs: 1_020,
+      firstChunkAtMs: 1_025,
+      firstAudioAtMs: 1_055,
+      audibleAtMs: 1_095,
+      playbackEndAtMs: 2_000,
     },
   };
 }
@@ -60,7 +60,7 @@ function lane(laneId: string, label = laneId): LaneHello {
 }
 
 function hello(lanes: LaneHello[], recentTurns: RecentTurn[]): EngineEvent {
-  return { type: 'hello', engineMs: 5_000, lanes, presets: [], providers: [], voices: [], recentTurns };
+  return { type: 'hello', engineAtMs: 5_000, lanes, presets: [], providers: [], voices: [], recentTurns };
 }
 
 /** A feed over a fresh store, wired as the overlay services wire it (metrics are what `live` reports). */

@@ -44,7 +44,7 @@ async function turn(provider: LlmProvider, prompt: string) {
   return { result, events };
 }
 
-const offsets = (run: Run): number[] => run.events.map((e) => e.atMs - run.result.metrics.requestMs);
+const offsets = (run: Run): number[] => run.events.map((e) => e.atMs - run.result.metrics.requestAtMs);
 const quantile = (xs: number[], q: number): number =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))]!;
 const median = (xs: number[]): number => quantile(xs, 0.5);
@@ -169,7 +169,7 @@ describe('record and replay against the simulated backend', () => {
     let seenAtAbort = -1;
     const events: LlmEvent[] = [];
     // Cancelled from a timer, as a socket message would: 30 pieces in, mid-answer.
-    const cutMs = recorded[0]!.events[29]!.atMs - recorded[0]!.result.metrics.requestMs + 1;
+    const cutMs = recorded[0]!.events[29]!.atMs - recorded[0]!.result.metrics.requestAtMs + 1;
     setTimeout(() => {
       abortedAt = performance.now();
       seenAtAbort = events.length;
@@ -238,7 +238,7 @@ describe('scheduling against the clock', () => {
     };
     writeFileSync(fast, JSON.stringify(rec));
     const run = await turn(create(`replay:file=${fast}`), 'go');
-    const last = run.events.at(-1)!.atMs - run.result.metrics.requestMs;
+    const last = run.events.at(-1)!.atMs - run.result.metrics.requestAtMs;
     expect(run.events).toHaveLength(1000);
     expect(Math.abs(last - 549.5)).toBeLessThan(30);
     // 1,000 tokens over 499.5 ms: ~2,000 tok/s.

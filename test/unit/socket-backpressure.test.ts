@@ -26,7 +26,16 @@ type TokenEvent = Extract<EngineEvent, { type: 'llm.token' }>;
 
 function batch(laneId: string, turnId: string, text: string, totalTokens: number, atMs: number): TokenEvent {
   const tokens = text.length;
-  return { type: 'llm.token', laneId, turnId, text, tokens, totalTokens, firstMs: atMs, lastMs: atMs + 1 };
+  return {
+    type: 'llm.token',
+    laneId,
+    turnId,
+    text,
+    tokens,
+    totalTokens,
+    firstAtMs: atMs,
+    lastAtMs: atMs + 1,
+  };
 }
 
 class FakeSocket implements QueueSocket {
@@ -59,7 +68,7 @@ describe('client send queue', () => {
     const stats = newStats();
     const queue = new ClientSendQueue(socket, stats, LIMITS);
     const sent: EngineEvent[] = [
-      { type: 'turn.started', laneId: 'a', turnId: 't1', userText: 'hi', requestMs: 0 },
+      { type: 'turn.started', laneId: 'a', turnId: 't1', userText: 'hi', requestAtMs: 0 },
       batch('a', 't1', 'One ', 4, 10),
     ];
     const held: EngineEvent[] = [
@@ -107,8 +116,8 @@ describe('client send queue', () => {
       text: 'two three four.',
       tokens: 4 + 6 + 5,
       totalTokens: 19,
-      firstMs: 20,
-      lastMs: 41,
+      firstAtMs: 20,
+      lastAtMs: 41,
     });
     expect(stats.coalescedTokenBatches).toBe(2);
 
@@ -124,10 +133,10 @@ describe('client send queue', () => {
     const merged = live(socket.written).current('a')!;
     const unmerged = live([...sent, ...held]).current('a')!;
     expect(merged.answer.text()).toBe(unmerged.answer.text());
-    expect([merged.answerTokens, merged.firstTokenMs, merged.lastTokenMs]).toEqual([
+    expect([merged.answerTokens, merged.firstTokenAtMs, merged.lastTokenAtMs]).toEqual([
       unmerged.answerTokens,
-      unmerged.firstTokenMs,
-      unmerged.lastTokenMs,
+      unmerged.firstTokenAtMs,
+      unmerged.lastTokenAtMs,
     ]);
     queue.dispose();
   });

@@ -52,7 +52,7 @@ class FuzzClient {
     const from = this.events.length;
     this.ws.send(data, { binary: typeof data !== 'string' });
     const id = ++this.pingId;
-    this.ws.send(JSON.stringify({ type: 'ping', id, clientMs: 0 }));
+    this.ws.send(JSON.stringify({ type: 'ping', id, clientAtMs: 0 }));
     const deadline = performance.now() + 10_000;
     while (performance.now() < deadline) {
       const pong = this.events.findIndex((e, i) => i >= from && e.type === 'pong' && e.id === id);
@@ -72,7 +72,7 @@ class FuzzClient {
 
 /** Well-formed messages of every kind, aimed at lanes that exist (f1) or not (f9). */
 const validMessage: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
-  fc.record({ type: fc.constant('ping'), id: fc.integer(), clientMs: fc.double({ noNaN: true }) }),
+  fc.record({ type: fc.constant('ping'), id: fc.integer(), clientAtMs: fc.double({ noNaN: true }) }),
   fc.record({
     type: fc.constant('lane.create'),
     laneId: fc.constantFrom('f1', 'f2', 'f9'),
@@ -97,7 +97,7 @@ const validMessage: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
     laneId: fc.constant('f1'),
     turnId: fc.string(),
     playedMs: fc.nat(),
-    endedMs: fc.double(),
+    endedAtMs: fc.double(),
     interrupted: fc.boolean(),
   }),
   fc.record({
@@ -167,7 +167,7 @@ const validAudioIn = fc
           laneId,
           seq,
           turn: 0,
-          timeMs: 1,
+          atMs: 1,
           sampleRate,
           samples: new Int16Array(samples),
         }),

@@ -72,37 +72,37 @@ function scriptedProvider(clock: SimClock, pieces: Piece[], pace: Pace): LlmProv
     model: 'scripted',
     label: 'Scripted',
     async stream(request: LlmStreamRequest): Promise<LlmResult> {
-      const requestMs = clock.now();
-      let firstTokenMs: number | null = null;
-      let firstAnswerTokenMs: number | null = null;
+      const requestAtMs = clock.now();
+      let firstTokenAtMs: number | null = null;
+      let firstAnswerTokenAtMs: number | null = null;
       let text = '';
       let reasoningText = '';
       for (const [i, piece] of pieces.entries()) {
         await clock.sleep(i === 0 ? pace.ttftMs : pace.tokenGapMs);
         const atMs = clock.now();
-        firstTokenMs ??= atMs;
+        firstTokenAtMs ??= atMs;
         if (piece.kind === 'token') {
-          firstAnswerTokenMs ??= atMs;
+          firstAnswerTokenAtMs ??= atMs;
           text += piece.text;
         } else {
           reasoningText += piece.text;
         }
         request.onEvent({ kind: piece.kind, text: piece.text, atMs });
       }
-      const lastTokenMs = clock.now();
+      const lastTokenAtMs = clock.now();
       const answers = pieces.filter((p) => p.kind === 'token').length;
       const metrics: LlmTurnMetrics = {
-        requestMs,
-        firstTokenMs,
-        firstAnswerTokenMs,
-        lastTokenMs,
-        ttftMs: firstTokenMs === null ? null : firstTokenMs - requestMs,
+        requestAtMs,
+        firstTokenAtMs,
+        firstAnswerTokenAtMs,
+        lastTokenAtMs,
+        ttftMs: firstTokenAtMs === null ? null : firstTokenAtMs - requestAtMs,
         tokens: answers,
         reasoningTokens: pieces.length - answers,
         tokenCountSource: 'chunks',
         tokensPerSecond: null,
-        genMs: firstTokenMs === null ? 0 : lastTokenMs - firstTokenMs,
-        totalMs: lastTokenMs - requestMs,
+        genMs: firstTokenAtMs === null ? 0 : lastTokenAtMs - firstTokenAtMs,
+        totalMs: lastTokenAtMs - requestAtMs,
       };
       return { text, reasoningText, aborted: false, finishReason: 'stop', metrics };
     },
@@ -153,11 +153,11 @@ async function timelineOf(
       if (frame.samples.length > 0) {
         if (!heard.has(turnId)) {
           heard.set(turnId, 0);
-          const audibleMs = frame.timeMs + PLAYOUT_MS;
+          const audibleAtMs = frame.atMs + PLAYOUT_MS;
           void clock
             .sleep(PLAYOUT_MS)
             .then(() =>
-              engine.handle(client, { type: 'playback.started', laneId: frame.laneId, turnId, audibleMs }),
+              engine.handle(client, { type: 'playback.started', laneId: frame.laneId, turnId, audibleAtMs }),
             );
         }
         heard.set(turnId, heard.get(turnId)! + (frame.samples.length * 1000) / frame.sampleRate);
@@ -170,7 +170,7 @@ async function timelineOf(
           laneId: frame.laneId,
           turnId,
           playedMs,
-          endedMs: clock.now(),
+          endedAtMs: clock.now(),
           interrupted: false,
         }),
       );
@@ -210,7 +210,7 @@ describe('speech-out timeline on a simulated clock', () => {
     expect(timeline.playoutMs).toBe(PLAYOUT_MS);
     expect(timeline.gapMs).toBe(TTFT_MS + 5 * TOKEN_GAP_MS + TTS_DELAY_MS + PLAYOUT_MS);
     expect(timeline.speechMs).toBe(2 * CHUNK_AUDIO_MS);
-    expect(timeline.at.firstChunkMs! - timeline.at.firstTokenMs!).toBe(timeline.firstChunkMs);
+    expect(timeline.at.firstChunkAtMs! - timeline.at.firstTokenAtMs!).toBe(timeline.firstChunkMs);
   });
 
   it('a reply that is one chunk waits for the end of the stream: every token counts', async () => {

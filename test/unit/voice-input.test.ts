@@ -16,7 +16,7 @@ function harness(opts = {}) {
         laneId: 'l',
         seq: index,
         turn: 0,
-        timeMs: 1000 + index * FRAME_MS,
+        atMs: 1000 + index * FRAME_MS,
         sampleRate: 16_000,
         samples: micFrame(index, voiced),
       };

@@ -29,10 +29,10 @@ export async function benchBrowserAudio(opts: { captureFrames?: number; replies?
   const browser = await launchBrowser(fakeMicArgs(wav));
   const captureMs: number[] = [];
   const sentFirstAudio = new Map<string, number>();
-  const audible: { turnId: string; audibleMs: number }[] = [];
+  const audible: { turnId: string; audibleAtMs: number }[] = [];
   const core = engine.engine;
   const stopTap = core.onAudioIn((frame) => {
-    if (captureMs.length < captureFrames) captureMs.push(systemClock.now() - (frame.timeMs + FRAME_MS));
+    if (captureMs.length < captureFrames) captureMs.push(systemClock.now() - (frame.atMs + FRAME_MS));
   });
   const broadcastAudio = core.broadcastAudio;
   core.broadcastAudio = (frame) => {
@@ -42,7 +42,7 @@ export async function benchBrowserAudio(opts: { captureFrames?: number; replies?
   };
   const handle = core.handle.bind(core);
   core.handle = (client, msg: ClientMessage) => {
-    if (msg.type === 'playback.started') audible.push({ turnId: msg.turnId, audibleMs: msg.audibleMs });
+    if (msg.type === 'playback.started') audible.push({ turnId: msg.turnId, audibleAtMs: msg.audibleAtMs });
     handle(client, msg);
   };
   try {
@@ -70,7 +70,7 @@ export async function benchBrowserAudio(opts: { captureFrames?: number; replies?
     await engine.close();
   }
   const playback = audible
-    .map(({ turnId, audibleMs }) => audibleMs - (sentFirstAudio.get(turnId) ?? Number.NaN))
+    .map(({ turnId, audibleAtMs }) => audibleAtMs - (sentFirstAudio.get(turnId) ?? Number.NaN))
     .filter(Number.isFinite);
   return { captureToEngineMs: summarize(captureMs), playbackStartMs: summarize(playback) };
 }

@@ -22,7 +22,7 @@ export function benchOverlayObserver(opts: { tokens?: number; rounds?: number } 
     );
     const turnId = `l-${round}`;
     const events: EngineEvent[] = [
-      { type: 'turn.started', laneId: 'l', turnId, userText: 'hi', requestMs: 0 },
+      { type: 'turn.started', laneId: 'l', turnId, userText: 'hi', requestAtMs: 0 },
     ];
     for (let i = 0; i < tokens; i++) {
       const atMs = 100 + i / 20;
@@ -33,8 +33,8 @@ export function benchOverlayObserver(opts: { tokens?: number; rounds?: number } 
         text: ' word',
         tokens: 1,
         totalTokens: i + 1,
-        firstMs: atMs,
-        lastMs: atMs,
+        firstAtMs: atMs,
+        lastAtMs: atMs,
       });
     }
     const start = performance.now();

@@ -75,7 +75,7 @@ export async function benchTurnOverhead(opts: { turns?: number } = {}): Promise<
             laneId: 'b',
             seq: seq++,
             turn: 0,
-            timeMs: due - FRAME_MS,
+            atMs: due - FRAME_MS,
             sampleRate: RATE,
             samples,
           }),
@@ -85,14 +85,14 @@ export async function benchTurnOverhead(opts: { turns?: number } = {}): Promise<
       if (event?.type !== 'turn.metrics') throw new Error('benchmark: the turn did not finish');
       const t = event.timeline;
       if (
-        t.at.endpointMs === null ||
-        t.at.firstAudioMs === null ||
+        t.at.endpointAtMs === null ||
+        t.at.firstAudioAtMs === null ||
         t.ttftMs === null ||
         t.firstChunkMs === null
       ) {
         throw new Error('benchmark: the turn has no voice timeline');
       }
-      overheads.push(t.at.firstAudioMs - t.at.endpointMs - t.ttftMs - t.firstChunkMs);
+      overheads.push(t.at.firstAudioAtMs - t.at.endpointAtMs - t.ttftMs - t.firstChunkMs);
     }
   } finally {
     ws.close();

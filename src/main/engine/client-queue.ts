@@ -138,7 +138,7 @@ export class ClientSendQueue {
         into.event.text += event.text;
         into.event.tokens += event.tokens;
         into.event.totalTokens = event.totalTokens;
-        into.event.lastMs = event.lastMs;
+        into.event.lastAtMs = event.lastAtMs;
         into.bytes += event.text.length;
         this.heldBytes += event.text.length;
         this.stats.coalescedTokenBatches += 1;

@@ -49,7 +49,7 @@ export class Engine {
     this.clients.add(client);
     client.send({
       type: 'hello',
-      engineMs: this.deps.clock.now(),
+      engineAtMs: this.deps.clock.now(),
       // Each lane's state and the end of its conversation (bounded: see HELLO_HISTORY_ENTRIES); the
       // conversation then grows by `history.append`, so a reconnect resyncs through this hello alone.
       lanes: [...this.lanes.values()].map((lane) => lane.helloSnapshot()),
@@ -117,7 +117,12 @@ export class Engine {
   private dispatch(client: EngineClient, msg: ClientMessage): void {
     switch (msg.type) {
       case 'ping':
-        client.send({ type: 'pong', id: msg.id, clientMs: msg.clientMs, engineMs: this.deps.clock.now() });
+        client.send({
+          type: 'pong',
+          id: msg.id,
+          clientAtMs: msg.clientAtMs,
+          engineAtMs: this.deps.clock.now(),
+        });
         return;
       case 'lane.create': {
         const laneId = msg.laneId ?? this.nextLaneId();
@@ -179,7 +184,7 @@ export class Engine {
         this.lane(msg.laneId).ptt(msg.down, msg.atMs);
         return;
       case 'playback.started':
-        this.lane(msg.laneId).playbackStarted(msg.turnId, msg.audibleMs);
+        this.lane(msg.laneId).playbackStarted(msg.turnId, msg.audibleAtMs);
         return;
       case 'playback.ended':
         this.lane(msg.laneId).playbackEnded(msg.turnId, msg);

@@ -8,24 +8,24 @@ export interface TokenBatch {
   /** Pieces in this batch. */
   tokens: number;
   /** Engine clock of the first and last piece in the batch, ms. */
-  firstMs: number;
-  lastMs: number;
+  firstAtMs: number;
+  lastAtMs: number;
 }
 
 export class TokenBatcher {
   private text = '';
   private tokens = 0;
-  private firstMs = 0;
-  private lastMs = 0;
+  private firstAtMs = 0;
+  private lastAtMs = 0;
   private scheduled: NodeJS.Immediate | null = null;
 
   constructor(private readonly emit: (batch: TokenBatch) => void) {}
 
   push(text: string, atMs: number): void {
-    if (this.tokens === 0) this.firstMs = atMs;
+    if (this.tokens === 0) this.firstAtMs = atMs;
     this.text += text;
     this.tokens += 1;
-    this.lastMs = atMs;
+    this.lastAtMs = atMs;
     this.scheduled ??= setImmediate(() => this.flush());
   }
 
@@ -36,7 +36,12 @@ export class TokenBatcher {
       this.scheduled = null;
     }
     if (this.tokens === 0) return;
-    const batch = { text: this.text, tokens: this.tokens, firstMs: this.firstMs, lastMs: this.lastMs };
+    const batch = {
+      text: this.text,
+      tokens: this.tokens,
+      firstAtMs: this.firstAtMs,
+      lastAtMs: this.lastAtMs,
+    };
     this.text = '';
     this.tokens = 0;
     this.emit(batch);

@@ -66,6 +66,6 @@ export interface PlaybackReport {
   /** Audio heard, ms. */
   playedMs: number;
   /** When playback ended, engine clock. */
-  endedMs: number;
+  endedAtMs: number;
   interrupted: boolean;
 }

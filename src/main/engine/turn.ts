@@ -142,7 +142,7 @@ export class Turn {
     this.speech = speech;
 
     this.deps.onPhase('thinking');
-    emit({ type: 'turn.started', laneId, turnId, userText: plan.userText, requestMs: clock.now() });
+    emit({ type: 'turn.started', laneId, turnId, userText: plan.userText, requestAtMs: clock.now() });
 
     let llm: LlmTurnMetrics | null = null;
     let fullText: string | null = null;
@@ -193,7 +193,7 @@ export class Turn {
         reported: this.reported,
       });
       playedMs = report.playedMs;
-      playbackEndAtMs = report.endedMs;
+      playbackEndAtMs = report.endedAtMs;
     }
 
     const interrupted = signal.aborted;

@@ -4,7 +4,7 @@
  * inside that round trip), so each burst keeps only that one.
  */
 
-/** How the renderer's clock (`performance.now()`) maps to the engine's: engineMs ≈ localMs + offsetMs. */
+/** How the renderer's clock (`performance.now()`) maps to the engine's: engineAtMs ≈ localAtMs + offsetMs. */
 export interface ClockSync {
   /** Engine clock minus local clock, ms. */
   offsetMs: number;
@@ -18,25 +18,25 @@ export interface ClockSync {
 
 export interface PongSample {
   /** Local time the ping was sent. */
-  sentMs: number;
+  sentAtMs: number;
   /** Local time the pong arrived. */
-  receivedMs: number;
+  receivedAtMs: number;
   /** Engine time in the pong. */
-  engineMs: number;
+  engineAtMs: number;
 }
 
 /** The best estimate a burst of samples gives: the min-RTT sample, engine stamp assumed mid-flight. */
 export function bestOfBurst(samples: readonly PongSample[]): ClockSync | null {
   let best: PongSample | null = null;
   for (const s of samples) {
-    if (best === null || s.receivedMs - s.sentMs < best.receivedMs - best.sentMs) best = s;
+    if (best === null || s.receivedAtMs - s.sentAtMs < best.receivedAtMs - best.sentAtMs) best = s;
   }
   if (best === null) return null;
-  const rttMs = best.receivedMs - best.sentMs;
+  const rttMs = best.receivedAtMs - best.sentAtMs;
   return {
-    offsetMs: best.engineMs - (best.sentMs + best.receivedMs) / 2,
+    offsetMs: best.engineAtMs - (best.sentAtMs + best.receivedAtMs) / 2,
     boundMs: rttMs / 2,
-    sampledAtMs: best.receivedMs,
+    sampledAtMs: best.receivedAtMs,
     samples: samples.length,
   };
 }
@@ -45,6 +45,6 @@ export function bestOfBurst(samples: readonly PongSample[]): ClockSync | null {
  * A first estimate from the engine's `hello` before any pong: the engine stamped it at most one
  * socket trip ago, which we cannot measure, so the bound is unknown (Infinity).
  */
-export function provisionalSync(engineMs: number, receivedMs: number): ClockSync {
-  return { offsetMs: engineMs - receivedMs, boundMs: Infinity, sampledAtMs: receivedMs, samples: 1 };
+export function provisionalSync(engineAtMs: number, receivedAtMs: number): ClockSync {
+  return { offsetMs: engineAtMs - receivedAtMs, boundMs: Infinity, sampledAtMs: receivedAtMs, samples: 1 };
 }

@@ -70,7 +70,7 @@ export class EngineClient {
   private pongTimer: ReturnType<typeof setTimeout> | null = null;
   private invalid = 0;
   private pingId = 0;
-  private pending: { id: number; sentMs: number } | null = null;
+  private pending: { id: number; sentAtMs: number } | null = null;
   private burst: PongSample[] = [];
   private sync: ClockSync | null = null;
   private readonly now: () => number;
@@ -214,11 +214,11 @@ export class EngineClient {
     }
     const event = parsed.data;
     if (event.type === 'pong') {
-      this.receivePong(event.id, event.engineMs);
+      this.receivePong(event.id, event.engineAtMs);
       return;
     }
     if (event.type === 'hello' && this.sync === null) {
-      this.sync = provisionalSync(event.engineMs, this.now());
+      this.sync = provisionalSync(event.engineAtMs, this.now());
       this.handlers.onClock(this.sync);
     }
     this.handlers.onEvent(event);
@@ -238,22 +238,22 @@ export class EngineClient {
 
   private sendPing(): void {
     const id = ++this.pingId;
-    const sentMs = this.now();
-    this.pending = { id, sentMs };
-    if (!this.send({ type: 'ping', id, clientMs: sentMs })) {
+    const sentAtMs = this.now();
+    this.pending = { id, sentAtMs };
+    if (!this.send({ type: 'ping', id, clientAtMs: sentAtMs })) {
       this.pending = null;
       return;
     }
     this.pongTimer = setTimeout(() => this.endBurst(), PONG_TIMEOUT_MS);
   }
 
-  private receivePong(id: number, engineMs: number): void {
+  private receivePong(id: number, engineAtMs: number): void {
     const pending = this.pending;
     if (pending === null || pending.id !== id) return;
     if (this.pongTimer !== null) clearTimeout(this.pongTimer);
     this.pongTimer = null;
     this.pending = null;
-    this.burst.push({ sentMs: pending.sentMs, receivedMs: this.now(), engineMs });
+    this.burst.push({ sentAtMs: pending.sentAtMs, receivedAtMs: this.now(), engineAtMs });
     if (this.burst.length < this.burstSize) this.sendPing();
     else this.endBurst();
   }

@@ -24,10 +24,10 @@ export class GivenLine implements LlmProvider {
     const pieces = this.text.match(/\S+\s*/g) ?? [];
     for (const piece of pieces) request.onEvent({ kind: 'token', text: piece, atMs });
     const metrics: LlmTurnMetrics = {
-      requestMs: atMs,
-      firstTokenMs: pieces.length ? atMs : null,
-      firstAnswerTokenMs: pieces.length ? atMs : null,
-      lastTokenMs: pieces.length ? atMs : null,
+      requestAtMs: atMs,
+      firstTokenAtMs: pieces.length ? atMs : null,
+      firstAnswerTokenAtMs: pieces.length ? atMs : null,
+      lastTokenAtMs: pieces.length ? atMs : null,
       ttftMs: pieces.length ? 0 : null,
       tokens: pieces.length,
       reasoningTokens: 0,

@@ -114,7 +114,7 @@ export class ConversationRunner {
       if (result.error) return finish('error', result.error.message);
       if (result.text === null) return finish('stopped');
       const timeline = result.timeline;
-      endAtMs = timeline?.at.playbackEndMs ?? clock.now();
+      endAtMs = timeline?.at.playbackEndAtMs ?? clock.now();
       const gapMs = opening ? null : (timeline?.gapMs ?? null);
       if (gapMs !== null) gaps.push(gapMs);
       lines.push({ speaker, text: result.text });

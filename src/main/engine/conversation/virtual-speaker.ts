@@ -85,6 +85,6 @@ export class VirtualSpeaker {
     p.ended = true;
     if (p.timer) clearTimeout(p.timer);
     p.timer = null;
-    this.sink.playbackEnded(laneId, p.turnId, { playedMs, endedMs: endedAtMs, interrupted });
+    this.sink.playbackEnded(laneId, p.turnId, { playedMs, endedAtMs, interrupted });
   }
 }

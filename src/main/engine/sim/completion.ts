@@ -23,7 +23,7 @@ export interface CompletionContext {
   /** Scripted reply text (from the control header). */
   reply?: string;
   /** Clock time the request handler was entered, ms. */
-  arrivedMs: number;
+  arrivedAtMs: number;
 }
 
 /** Tokens every message costs on top of its text (role and separators), as in OpenAI's accounting. */
@@ -66,15 +66,15 @@ export function runCompletion(
     created: Math.floor(Date.now() / 1000),
     model: request.model || SIM_MODEL_ID,
   };
-  const startedMs = clock.now();
+  const startedAtMs = clock.now();
   const timeline: Timeline = {
-    arrivedMs: ctx.arrivedMs,
-    startedMs,
-    firstTokenMs: null,
-    lastTokenMs: null,
-    endMs: startedMs,
+    arrivedAtMs: ctx.arrivedAtMs,
+    startedAtMs,
+    firstTokenAtMs: null,
+    lastTokenAtMs: null,
+    endAtMs: startedAtMs,
   };
-  const schedule = makeSchedule({ ...knobs, startMs: startedMs, count: tokens.length });
+  const schedule = makeSchedule({ ...knobs, startMs: startedAtMs, count: tokens.length });
   // Index at which a mid-stream fault fires: when that token would be due, or at the end if sooner.
   const cut = fault ? fault.afterTokens : Infinity;
   const faultAt = (to: number): boolean => to > cut || (to === tokens.length && tokens.length <= cut);
@@ -89,8 +89,8 @@ export function runCompletion(
 
   const noteTokens = (from: number, end: number, now: number): void => {
     if (end <= from) return;
-    timeline.firstTokenMs ??= now;
-    timeline.lastTokenMs = now;
+    timeline.firstTokenAtMs ??= now;
+    timeline.lastTokenAtMs = now;
   };
 
   if (request.stream) {
@@ -121,7 +121,7 @@ export function runCompletion(
         return false;
       }
       if (to === tokens.length) {
-        timeline.endMs = now;
+        timeline.endAtMs = now;
         out += writer.final(plan.finishReason, usage, makeTimeInfo(timeline));
         res.end(out);
         return false;
@@ -145,7 +145,7 @@ export function runCompletion(
         return false;
       }
       if (to < tokens.length) return true;
-      timeline.endMs = now;
+      timeline.endAtMs = now;
       const reasoning = plan.reasoning.join('');
       const answer = plan.answer.join('');
       sendJson(res, completionBody(ids, answer, reasoning, plan.finishReason, usage, makeTimeInfo(timeline)));

@@ -52,16 +52,16 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
   const active = new Set<() => void>();
 
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, noDelay: true }, (req, res) => {
-    const arrivedMs = clock.now();
+    const arrivedAtMs = clock.now();
     // No request, however odd its URL or body, may throw out of here: that would end the process.
     try {
-      dispatch(req, res, arrivedMs);
+      dispatch(req, res, arrivedAtMs);
     } catch (err) {
       internalError(res, err);
     }
   });
 
-  function dispatch(req: IncomingMessage, res: ServerResponse, arrivedMs: number): void {
+  function dispatch(req: IncomingMessage, res: ServerResponse, arrivedAtMs: number): void {
     // Split by hand: `new URL` throws on request targets such as "//".
     const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '') || '/';
     const method = req.method ?? 'GET';
@@ -90,14 +90,14 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
     } else if (path === '/v1/chat/completions') {
       route(
         'POST',
-        () => void handleChat(req, res, arrivedMs).catch((err: unknown) => internalError(res, err)),
+        () => void handleChat(req, res, arrivedAtMs).catch((err: unknown) => internalError(res, err)),
       );
     } else {
       sendError(res, 404, `Unknown request URL: ${method} ${path}.`, { code: 'unknown_url' });
     }
   }
 
-  async function handleChat(req: IncomingMessage, res: ServerResponse, arrivedMs: number): Promise<void> {
+  async function handleChat(req: IncomingMessage, res: ServerResponse, arrivedAtMs: number): Promise<void> {
     const body = await readBody(req, res);
     if (body === null) return;
     const control = parseSimControlHeader(req.headers[SIM_CONTROL_HEADER]);
@@ -113,7 +113,7 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
       knobs,
       fault: control.control.fault,
       reply: control.control.reply,
-      arrivedMs,
+      arrivedAtMs,
     });
     if (res.writableFinished || res.destroyed) return;
     active.add(cancel);

@@ -16,15 +16,15 @@ export interface CompletionIdentity {
 /** What happened when, on the server's clock, ms. */
 export interface Timeline {
   /** Request handler entered. */
-  arrivedMs: number;
+  arrivedAtMs: number;
   /** Request validated; generation (and the TTFT countdown) starts. */
-  startedMs: number;
+  startedAtMs: number;
   /** First token (reasoning or answer) sent; null if none was. */
-  firstTokenMs: number | null;
+  firstTokenAtMs: number | null;
   /** Last token sent; null if none was. */
-  lastTokenMs: number | null;
+  lastTokenAtMs: number | null;
   /** Final chunk or response body sent. */
-  endMs: number;
+  endAtMs: number;
 }
 
 /** Cerebras-style self-reported timing, seconds. */
@@ -63,12 +63,12 @@ export function makeUsage(promptTokens: number, answerTokens: number, reasoningT
 
 export function makeTimeInfo(t: Timeline): TimeInfo {
   const s = (ms: number): number => Math.max(0, ms) / 1000;
-  const first = t.firstTokenMs ?? t.endMs;
+  const first = t.firstTokenAtMs ?? t.endAtMs;
   return {
-    queue_time: s(t.startedMs - t.arrivedMs),
-    prompt_time: s(first - t.startedMs),
-    completion_time: s((t.lastTokenMs ?? first) - first),
-    total_time: s(t.endMs - t.arrivedMs),
+    queue_time: s(t.startedAtMs - t.arrivedAtMs),
+    prompt_time: s(first - t.startedAtMs),
+    completion_time: s((t.lastTokenAtMs ?? first) - first),
+    total_time: s(t.endAtMs - t.arrivedAtMs),
     created: Date.now() / 1000,
   };
 }

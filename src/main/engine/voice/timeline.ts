@@ -25,7 +25,7 @@ const span = (from: number | null, to: number | null): number | null =>
   from === null || to === null ? null : to - from;
 
 export function buildTimeline(a: TurnAnchors, llm: LlmTurnMetrics | null): TurnTimeline {
-  const firstTokenAtMs = llm?.firstTokenMs ?? null;
+  const firstTokenAtMs = llm?.firstTokenAtMs ?? null;
   return {
     endpointMs: span(a.lastVoicedAtMs, a.endpointAtMs),
     sttMs: span(a.endpointAtMs, a.transcriptAtMs),
@@ -43,15 +43,15 @@ export function buildTimeline(a: TurnAnchors, llm: LlmTurnMetrics | null): TurnT
     interrupted: a.interrupted,
     ...(llm?.providerTiming ? { providerTiming: llm.providerTiming } : {}),
     at: {
-      lastVoicedMs: a.lastVoicedAtMs,
-      endpointMs: a.endpointAtMs,
-      transcriptMs: a.transcriptAtMs,
-      requestMs: llm?.requestMs ?? null,
-      firstTokenMs: firstTokenAtMs,
-      firstChunkMs: a.firstChunkAtMs,
-      firstAudioMs: a.firstAudioAtMs,
-      audibleMs: a.audibleAtMs,
-      playbackEndMs: a.playbackEndAtMs,
+      lastVoicedAtMs: a.lastVoicedAtMs,
+      endpointAtMs: a.endpointAtMs,
+      transcriptAtMs: a.transcriptAtMs,
+      requestAtMs: llm?.requestAtMs ?? null,
+      firstTokenAtMs,
+      firstChunkAtMs: a.firstChunkAtMs,
+      firstAudioAtMs: a.firstAudioAtMs,
+      audibleAtMs: a.audibleAtMs,
+      playbackEndAtMs: a.playbackEndAtMs,
     },
   };
 }

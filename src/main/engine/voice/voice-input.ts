@@ -101,7 +101,7 @@ export class VoiceInput {
     for (let i = 0; i < samples.length; i++) samples[i] = frame.samples[i]! / 32768;
     const frameStartStreamMs = (this.streamSamples * 1000) / VAD_SAMPLE_RATE;
     this.streamSamples += samples.length;
-    const toEngine = (streamMs: number): number => frame.timeMs + (streamMs - frameStartStreamMs);
+    const toEngine = (streamMs: number): number => frame.atMs + (streamMs - frameStartStreamMs);
 
     this.meter(samples);
     this.keepRecent(samples);

@@ -1,6 +1,6 @@
 /**
  * Times in the audio graph, mapped to the page's clock (`performance.now()`, ms) and from there to
- * the engine's (`engineMs = perfMs + offsetMs`, the ping/pong offset in clock-sync.ts).
+ * the engine's (`engineAtMs = perfAtMs + offsetMs`, the ping/pong offset in clock-sync.ts).
  *
  * The audio thread counts context frames (`currentFrame`; context time = frame / sampleRate). Two
  * facts tie that count to the page clock:

@@ -48,7 +48,7 @@ export class LanePlayback {
           type: 'interrupt',
           laneId: event.laneId,
           turn: turn ?? NaN,
-          perfMs: performance.now(),
+          perfAtMs: performance.now(),
         });
         if (turn !== null) this.voices.get(event.laneId)?.interrupt(turn);
         return;
@@ -67,7 +67,7 @@ export class LanePlayback {
       this.pending.push(frame);
       return;
     }
-    this.log.note({ type: 'audio', laneId: frame.laneId, turn: frame.turn, perfMs: performance.now() });
+    this.log.note({ type: 'audio', laneId: frame.laneId, turn: frame.turn, perfAtMs: performance.now() });
     this.voice(frame.laneId).push(frame);
   }
 
@@ -107,19 +107,19 @@ export class LanePlayback {
     const toEngine = (perfMs: number): number => perfMs + (this.link.offsetMs() ?? 0);
     voice = new LaneVoice(this.system!, view.volume, view.pan, {
       started: (turn, audiblePerfMs) => {
-        const audibleMs = toEngine(audiblePerfMs);
-        this.log.note({ type: 'started', laneId, turn, perfMs: performance.now(), audibleMs });
-        this.link.send({ type: 'playback.started', laneId, turnId: turnIdOf(laneId, turn), audibleMs });
+        const audibleAtMs = toEngine(audiblePerfMs);
+        this.log.note({ type: 'started', laneId, turn, perfAtMs: performance.now(), audibleAtMs });
+        this.link.send({ type: 'playback.started', laneId, turnId: turnIdOf(laneId, turn), audibleAtMs });
       },
       ended: (turn, playedMs, endedPerfMs, interrupted) => {
-        const endedMs = toEngine(endedPerfMs);
+        const endedAtMs = toEngine(endedPerfMs);
         this.log.note({
           type: 'ended',
           laneId,
           turn,
-          perfMs: performance.now(),
+          perfAtMs: performance.now(),
           playedMs,
-          endedMs,
+          endedAtMs,
           interrupted,
         });
         this.link.send({
@@ -127,11 +127,11 @@ export class LanePlayback {
           laneId,
           turnId: turnIdOf(laneId, turn),
           playedMs,
-          endedMs,
+          endedAtMs,
           interrupted,
         });
       },
-      underrun: () => this.log.note({ type: 'underrun', laneId, turn: -1, perfMs: performance.now() }),
+      underrun: () => this.log.note({ type: 'underrun', laneId, turn: -1, perfAtMs: performance.now() }),
     });
     this.voices.set(laneId, voice);
     return voice;

@@ -90,7 +90,7 @@ export class MicRouting {
         laneId,
         seq,
         turn: 0,
-        timeMs: frame.capturedPerfMs + offset,
+        atMs: frame.capturedPerfMs + offset,
         sampleRate: CAPTURE_RATE,
         samples: frame.samples,
       });

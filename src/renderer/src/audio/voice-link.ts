@@ -18,13 +18,13 @@ export interface VoiceLogEntry {
   /** The turn number (see shared/turn-id.ts); -1 when the entry has no turn. */
   turn: number;
   /** `performance.now()` when it was noted. */
-  perfMs: number;
+  perfAtMs: number;
   /** Engine-clock ms the turn's first sample became audible. */
-  audibleMs?: number;
+  audibleAtMs?: number;
   /** Speech played before the turn ended, ms. */
   playedMs?: number;
   /** Engine-clock ms the turn's playback ended. */
-  endedMs?: number;
+  endedAtMs?: number;
   interrupted?: boolean;
   /** VAD events: the engine's time of the speech edge. */
   atMs?: number;

@@ -62,7 +62,7 @@ export class VoiceController {
         type: event.type,
         laneId: event.laneId,
         turn: -1,
-        perfMs: performance.now(),
+        perfAtMs: performance.now(),
         atMs: event.atMs,
       });
     }

@@ -6,17 +6,17 @@ import { formatMs, placeSegments, SEGMENTS, type SegmentKey } from './segments';
 
 /** Which marks bound each segment while the turn is in flight. */
 const SPANS: Record<SegmentKey, [keyof LiveMarks, keyof LiveMarks]> = {
-  endpointMs: ['lastVoicedMs', 'endpointMs'],
-  sttMs: ['endpointMs', 'transcriptMs'],
-  ttftMs: ['requestMs', 'firstTokenMs'],
-  firstChunkMs: ['firstTokenMs', 'firstChunkMs'],
-  ttsMs: ['firstChunkMs', 'firstAudioMs'],
-  playoutMs: ['firstAudioMs', 'audibleMs'],
+  endpointMs: ['lastVoicedAtMs', 'endpointAtMs'],
+  sttMs: ['endpointAtMs', 'transcriptAtMs'],
+  ttftMs: ['requestAtMs', 'firstTokenAtMs'],
+  firstChunkMs: ['firstTokenAtMs', 'firstChunkAtMs'],
+  ttsMs: ['firstChunkAtMs', 'firstAudioAtMs'],
+  playoutMs: ['firstAudioAtMs', 'audibleAtMs'],
 };
 
 /** The gap's start: the listener's last voiced audio, or the request for typed input. */
 function origin(marks: LiveMarks): number | null {
-  return marks.lastVoicedMs ?? marks.requestMs;
+  return marks.lastVoicedAtMs ?? marks.requestAtMs;
 }
 
 /**
@@ -39,7 +39,7 @@ export function waterfallModel(
   const m = turn.marks;
   const o = origin(m);
   const running = inFlight(turn);
-  const now = running ? nowMs : turn.endedMs;
+  const now = running ? nowMs : turn.endedAtMs;
   const segments: DrawnSegment[] = [];
   if (o === null) return { segments, gapMs: null, gapRunning: false };
   let grew = false;
@@ -57,7 +57,7 @@ export function waterfallModel(
     }
   }
   if (!speech) return { segments, gapMs: null, gapRunning: false };
-  const audible = m.audibleMs ?? (passive ? m.firstAudioMs : null);
+  const audible = m.audibleAtMs ?? (passive ? m.firstAudioAtMs : null);
   if (audible !== null) return { segments, gapMs: audible - o, gapRunning: false };
   return { segments, gapMs: now === null ? null : now - o, gapRunning: running };
 }

@@ -11,14 +11,14 @@ import { turnIdOf } from '../../../shared/turn-id';
 
 /** Engine times (ms) each stage of the turn in flight reached; null until seen. */
 export interface LiveMarks {
-  lastVoicedMs: number | null;
-  endpointMs: number | null;
-  transcriptMs: number | null;
-  requestMs: number | null;
-  firstTokenMs: number | null;
-  firstChunkMs: number | null;
-  firstAudioMs: number | null;
-  audibleMs: number | null;
+  lastVoicedAtMs: number | null;
+  endpointAtMs: number | null;
+  transcriptAtMs: number | null;
+  requestAtMs: number | null;
+  firstTokenAtMs: number | null;
+  firstChunkAtMs: number | null;
+  firstAudioAtMs: number | null;
+  audibleAtMs: number | null;
 }
 
 /** Cumulative tokens (answer + reasoning) over engine time, sampled at most every SAMPLE_MS. */
@@ -38,7 +38,7 @@ export interface LiveLaneTurn {
   /** The engine's timeline, once the turn finished. */
   timeline: TurnTimeline | null;
   /** Engine time the turn ended without a timeline (cancelled, failed). */
-  endedMs: number | null;
+  endedAtMs: number | null;
 }
 
 const SAMPLE_MS = 25;
@@ -47,14 +47,14 @@ const MAX_SAMPLES = 4_000;
 
 function emptyMarks(): LiveMarks {
   return {
-    lastVoicedMs: null,
-    endpointMs: null,
-    transcriptMs: null,
-    requestMs: null,
-    firstTokenMs: null,
-    firstChunkMs: null,
-    firstAudioMs: null,
-    audibleMs: null,
+    lastVoicedAtMs: null,
+    endpointAtMs: null,
+    transcriptAtMs: null,
+    requestAtMs: null,
+    firstTokenAtMs: null,
+    firstChunkAtMs: null,
+    firstAudioAtMs: null,
+    audibleAtMs: null,
   };
 }
 
@@ -67,13 +67,13 @@ function newTurn(laneId: string): LiveLaneTurn {
     answerTokens: 0,
     reasoningTokens: 0,
     timeline: null,
-    endedMs: null,
+    endedAtMs: null,
   };
 }
 
 /** The turn is still moving: the waterfall grows and the gap counter runs. */
 export function inFlight(turn: LiveLaneTurn | null): boolean {
-  return turn !== null && turn.timeline === null && turn.endedMs === null;
+  return turn !== null && turn.timeline === null && turn.endedAtMs === null;
 }
 
 export class LiveOverlay {
@@ -107,24 +107,25 @@ export class LiveOverlay {
         break;
       case 'vad.end': {
         const turn = this.pending(event.laneId);
-        turn.marks.lastVoicedMs = event.atMs;
+        turn.marks.lastVoicedAtMs = event.atMs;
         break;
       }
       case 'stt.final': {
         const turn = this.pending(event.laneId);
         const at = now();
         if (at !== null) {
-          turn.marks.transcriptMs = at;
-          turn.marks.endpointMs = at - event.sttMs;
+          turn.marks.transcriptAtMs = at;
+          turn.marks.endpointAtMs = at - event.sttMs;
         }
         break;
       }
       case 'turn.started': {
         const prior = this.lanes.get(event.laneId);
         // A spoken turn was already being tracked from its VAD events; a typed one starts here.
-        const turn = prior && prior.turnId === null && prior.endedMs === null ? prior : newTurn(event.laneId);
+        const turn =
+          prior && prior.turnId === null && prior.endedAtMs === null ? prior : newTurn(event.laneId);
         turn.turnId = event.turnId;
-        turn.marks.requestMs = event.requestMs;
+        turn.marks.requestAtMs = event.requestAtMs;
         this.lanes.set(event.laneId, turn);
         break;
       }
@@ -132,16 +133,16 @@ export class LiveOverlay {
       case 'llm.reasoning': {
         const turn = this.current(event.laneId, event.turnId);
         if (!turn) return;
-        turn.marks.firstTokenMs ??= event.firstMs;
+        turn.marks.firstTokenAtMs ??= event.firstAtMs;
         if (event.type === 'llm.token') turn.answerTokens = event.totalTokens;
         else turn.reasoningTokens = event.totalTokens;
-        this.sample(turn.rate, event.lastMs, turn.answerTokens + turn.reasoningTokens);
+        this.sample(turn.rate, event.lastAtMs, turn.answerTokens + turn.reasoningTokens);
         break;
       }
       case 'tts.text': {
         const turn = this.current(event.laneId, event.turnId);
         if (!turn || event.index !== 0) return;
-        turn.marks.firstChunkMs ??= now();
+        turn.marks.firstChunkAtMs ??= now();
         break;
       }
       case 'turn.metrics': {
@@ -154,14 +155,14 @@ export class LiveOverlay {
         turn.timeline = event.timeline;
         const at = event.timeline.at;
         turn.marks = {
-          lastVoicedMs: at.lastVoicedMs,
-          endpointMs: at.endpointMs,
-          transcriptMs: at.transcriptMs,
-          requestMs: at.requestMs,
-          firstTokenMs: at.firstTokenMs,
-          firstChunkMs: at.firstChunkMs,
-          firstAudioMs: at.firstAudioMs,
-          audibleMs: at.audibleMs,
+          lastVoicedAtMs: at.lastVoicedAtMs,
+          endpointAtMs: at.endpointAtMs,
+          transcriptAtMs: at.transcriptAtMs,
+          requestAtMs: at.requestAtMs,
+          firstTokenAtMs: at.firstTokenAtMs,
+          firstChunkAtMs: at.firstChunkAtMs,
+          firstAudioAtMs: at.firstAudioAtMs,
+          audibleAtMs: at.audibleAtMs,
         };
         this.onFinished(event.laneId, event.turnId, event.timeline);
         break;
@@ -171,7 +172,7 @@ export class LiveOverlay {
         if (event.laneId === undefined || event.turnId === undefined) return;
         const turn = this.current(event.laneId, event.turnId);
         // A cancelled turn still sends its timeline; stop the counter now, the timeline follows.
-        if (turn && turn.timeline === null) turn.endedMs ??= now() ?? turn.marks.requestMs;
+        if (turn && turn.timeline === null) turn.endedAtMs ??= now() ?? turn.marks.requestAtMs;
         break;
       }
       case 'lane.cleared':
@@ -186,8 +187,8 @@ export class LiveOverlay {
   /** Speech audio reached this page: the first frame of a turn is "first audio at the engine". */
   applyAudio(frame: AudioFrame): void {
     const turn = this.current(frame.laneId, turnIdOf(frame.laneId, frame.turn));
-    if (!turn || turn.marks.firstAudioMs !== null || frame.samples.length === 0) return;
-    turn.marks.firstAudioMs = frame.timeMs;
+    if (!turn || turn.marks.firstAudioAtMs !== null || frame.samples.length === 0) return;
+    turn.marks.firstAudioAtMs = frame.atMs;
     this.onChange();
   }
 
@@ -195,8 +196,8 @@ export class LiveOverlay {
   applyClientMessage(message: ClientMessage): void {
     if (message.type !== 'playback.started') return;
     const turn = this.current(message.laneId, message.turnId);
-    if (!turn || turn.marks.audibleMs !== null) return;
-    turn.marks.audibleMs = message.audibleMs;
+    if (!turn || turn.marks.audibleAtMs !== null) return;
+    turn.marks.audibleAtMs = message.audibleAtMs;
     this.onChange();
   }
 

@@ -86,14 +86,14 @@ export interface PlacedSegment {
  * for typed input), from the engine-clock anchors where they exist, else end to end.
  */
 export function placeSegments(t: TurnTimeline): PlacedSegment[] {
-  const origin = t.at.lastVoicedMs ?? t.at.requestMs ?? 0;
+  const origin = t.at.lastVoicedAtMs ?? t.at.requestAtMs ?? 0;
   const anchorStart: Record<SegmentKey, number | null> = {
-    endpointMs: t.at.lastVoicedMs,
-    sttMs: t.at.endpointMs,
-    ttftMs: t.at.requestMs,
-    firstChunkMs: t.at.firstTokenMs,
-    ttsMs: t.at.firstChunkMs,
-    playoutMs: t.at.firstAudioMs,
+    endpointMs: t.at.lastVoicedAtMs,
+    sttMs: t.at.endpointAtMs,
+    ttftMs: t.at.requestAtMs,
+    firstChunkMs: t.at.firstTokenAtMs,
+    ttsMs: t.at.firstChunkAtMs,
+    playoutMs: t.at.firstAudioAtMs,
   };
   const out: PlacedSegment[] = [];
   let cursor = 0;

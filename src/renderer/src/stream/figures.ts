@@ -46,8 +46,8 @@ export function formatSeconds(ms: number): string {
 /** Decode rate while streaming: generated tokens over first → newest token (as the engine computes at the end). */
 function liveRate(turn: LiveTurn): number | null {
   const generated = turn.answerTokens + turn.reasoningTokens;
-  if (turn.firstTokenMs === null || turn.lastTokenMs === null || generated < 2) return null;
-  const spanMs = turn.lastTokenMs - turn.firstTokenMs;
+  if (turn.firstTokenAtMs === null || turn.lastTokenAtMs === null || generated < 2) return null;
+  const spanMs = turn.lastTokenAtMs - turn.firstTokenAtMs;
   return spanMs > 0 ? ((generated - 1) * 1000) / spanMs : null;
 }
 
@@ -62,14 +62,18 @@ export function figureValues(turn: LiveTurn | null, engineNowMs: number | null):
   if (turn === null) return EMPTY;
   const m = turn.metrics;
   const running = turn.status === 'running';
-  const nowMs = engineNowMs ?? turn.lastTokenMs ?? turn.requestMs;
+  const nowMs = engineNowMs ?? turn.lastTokenAtMs ?? turn.requestAtMs;
 
-  let ttftMs = m ? m.ttftMs : turn.firstTokenMs === null ? null : turn.firstTokenMs - turn.requestMs;
+  let ttftMs = m ? m.ttftMs : turn.firstTokenAtMs === null ? null : turn.firstTokenAtMs - turn.requestAtMs;
   const ttftPending = ttftMs === null && running;
-  if (ttftPending) ttftMs = nowMs - turn.requestMs;
+  if (ttftPending) ttftMs = nowMs - turn.requestAtMs;
 
   const rate = m ? m.tokensPerSecond : liveRate(turn);
-  const elapsedMs = m ? m.totalMs : running ? nowMs - turn.requestMs : (turn.endMs ?? nowMs) - turn.requestMs;
+  const elapsedMs = m
+    ? m.totalMs
+    : running
+      ? nowMs - turn.requestAtMs
+      : (turn.endAtMs ?? nowMs) - turn.requestAtMs;
 
   return {
     label: LABELS[turn.status],

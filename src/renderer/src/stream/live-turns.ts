@@ -10,14 +10,14 @@ import type { LlmTurnMetrics } from '../../../shared/metrics';
 export class TextStream {
   readonly chunks: string[] = [];
   /** Engine time of the newest token in each chunk. */
-  readonly lastMs: number[] = [];
+  readonly lastAtMs: number[] = [];
   /** Bumped when the content is replaced rather than appended to. */
   resets = 0;
 
-  push(text: string, lastMs: number): void {
+  push(text: string, lastAtMs: number): void {
     if (text === '') return;
     this.chunks.push(text);
-    this.lastMs.push(lastMs);
+    this.lastAtMs.push(lastAtMs);
   }
 
   text(): string {
@@ -25,10 +25,10 @@ export class TextStream {
   }
 
   /** Replaces the content with `text` (the engine's final text disagreed with what streamed). */
-  replace(text: string, lastMs: number): void {
+  replace(text: string, lastAtMs: number): void {
     this.chunks.length = 0;
-    this.lastMs.length = 0;
-    this.push(text, lastMs);
+    this.lastAtMs.length = 0;
+    this.push(text, lastAtMs);
     this.resets += 1;
   }
 }
@@ -40,19 +40,19 @@ export interface LiveTurn {
   turnId: string;
   userText: string;
   /** Engine time the request was sent. */
-  requestMs: number;
+  requestAtMs: number;
   status: LiveTurnStatus;
   answer: TextStream;
   reasoning: TextStream;
   /** Engine time of the first token of either kind. */
-  firstTokenMs: number | null;
+  firstTokenAtMs: number | null;
   /** Engine time of the newest token of either kind. */
-  lastTokenMs: number | null;
+  lastTokenAtMs: number | null;
   /** Answer tokens so far (streamed pieces; the final count comes from `metrics`). */
   answerTokens: number;
   reasoningTokens: number;
   /** Engine time the turn ended (cancelled or failed turns; done turns use `metrics`). */
-  endMs: number | null;
+  endAtMs: number | null;
   metrics: LlmTurnMetrics | null;
 }
 
@@ -104,15 +104,15 @@ export class LiveTurns {
           laneId: event.laneId,
           turnId: event.turnId,
           userText: event.userText,
-          requestMs: event.requestMs,
+          requestAtMs: event.requestAtMs,
           status: 'running',
           answer: new TextStream(),
           reasoning: new TextStream(),
-          firstTokenMs: null,
-          lastTokenMs: null,
+          firstTokenAtMs: null,
+          lastTokenAtMs: null,
           answerTokens: 0,
           reasoningTokens: 0,
-          endMs: null,
+          endAtMs: null,
           metrics: null,
         };
         break;
@@ -121,13 +121,13 @@ export class LiveTurns {
       case 'llm.reasoning': {
         const turn = this.find(event.laneId, event.turnId);
         if (!turn) return;
-        turn.firstTokenMs ??= event.firstMs;
-        turn.lastTokenMs = event.lastMs;
+        turn.firstTokenAtMs ??= event.firstAtMs;
+        turn.lastTokenAtMs = event.lastAtMs;
         if (event.type === 'llm.token') {
-          turn.answer.push(event.text, event.lastMs);
+          turn.answer.push(event.text, event.lastAtMs);
           turn.answerTokens = event.totalTokens;
         } else {
-          turn.reasoning.push(event.text, event.lastMs);
+          turn.reasoning.push(event.text, event.lastAtMs);
           turn.reasoningTokens = event.totalTokens;
         }
         break;
@@ -140,7 +140,7 @@ export class LiveTurns {
         turn.answerTokens = event.metrics.tokens;
         turn.reasoningTokens = event.metrics.reasoningTokens;
         if (turn.answer.text() !== event.text) {
-          turn.answer.replace(event.text, event.metrics.lastTokenMs ?? turn.lastTokenMs ?? 0);
+          turn.answer.replace(event.text, event.metrics.lastTokenAtMs ?? turn.lastTokenAtMs ?? 0);
         }
         break;
       }
@@ -180,7 +180,7 @@ export class LiveTurns {
     const turn = this.find(laneId, turnId);
     if (!turn || turn.status !== 'running') return;
     turn.status = status;
-    turn.endMs = this.engineNow() ?? turn.lastTokenMs ?? turn.requestMs;
+    turn.endAtMs = this.engineNow() ?? turn.lastTokenAtMs ?? turn.requestAtMs;
   }
 
   private lane(laneId: string): LaneTurns {

@@ -231,7 +231,7 @@ export class Painter {
       target.painted === total - 1 ? stream.chunks[total - 1]! : stream.chunks.slice(target.painted).join('');
     appendSegmented(target, text);
     target.painted = total;
-    return target.kind === 'answer' ? (stream.lastMs[total - 1] ?? -Infinity) : -Infinity;
+    return target.kind === 'answer' ? (stream.lastAtMs[total - 1] ?? -Infinity) : -Infinity;
   }
 
   private paintFigures(laneId: string, binding: FigureBinding, nowMs: number | null): void {

@@ -77,10 +77,10 @@ const ABORTED = Symbol('aborted');
 class Turn {
   private readonly ac = new AbortController();
   private readonly clock: Clock;
-  private requestMs = 0;
-  private firstTokenMs: number | null = null;
-  private firstAnswerTokenMs: number | null = null;
-  private lastTokenMs: number | null = null;
+  private requestAtMs = 0;
+  private firstTokenAtMs: number | null = null;
+  private firstAnswerTokenAtMs: number | null = null;
+  private lastTokenAtMs: number | null = null;
   private text = '';
   private reasoningText = '';
   private answerChunks = 0;
@@ -107,7 +107,7 @@ class Turn {
 
   async run(): Promise<LlmResult> {
     const { signal } = this.request;
-    this.requestMs = this.clock.now();
+    this.requestAtMs = this.clock.now();
     if (signal.aborted) return this.result(true);
     // Resolve the moment the turn is cancelled, whatever the SDK is waiting on; the request is
     // aborted too and its tail is discarded.
@@ -181,8 +181,8 @@ class Turn {
           const reasoning = extras.reasoning ?? extras.reasoning_content;
           if (typeof reasoning === 'string' && reasoning !== '') {
             const atMs = clock.now();
-            if (this.firstTokenMs === null) this.onFirstToken(atMs);
-            this.lastTokenMs = atMs;
+            if (this.firstTokenAtMs === null) this.onFirstToken(atMs);
+            this.lastTokenAtMs = atMs;
             this.reasoningChunks++;
             this.reasoningText += reasoning;
             emit(onEvent, { kind: 'reasoning', text: reasoning, atMs });
@@ -190,9 +190,9 @@ class Turn {
           const content = delta.content;
           if (typeof content === 'string' && content !== '') {
             const atMs = clock.now();
-            if (this.firstTokenMs === null) this.onFirstToken(atMs);
-            if (this.firstAnswerTokenMs === null) this.firstAnswerTokenMs = atMs;
-            this.lastTokenMs = atMs;
+            if (this.firstTokenAtMs === null) this.onFirstToken(atMs);
+            if (this.firstAnswerTokenAtMs === null) this.firstAnswerTokenAtMs = atMs;
+            this.lastTokenAtMs = atMs;
             this.answerChunks++;
             this.text += content;
             emit(onEvent, { kind: 'token', text: content, atMs });
@@ -256,7 +256,7 @@ class Turn {
   };
 
   private onFirstToken(atMs: number): void {
-    this.firstTokenMs = atMs;
+    this.firstTokenAtMs = atMs;
     if (this.config.firstTokenGraceMs > 0) {
       this.disarmStall();
       this.armStall(this.config.stallTimeoutMs);
@@ -293,11 +293,11 @@ class Turn {
       aborted,
       finishReason: this.finishReason,
       metrics: buildMetrics({
-        requestMs: this.requestMs,
-        endMs: this.clock.now(),
-        firstTokenMs: this.firstTokenMs,
-        firstAnswerTokenMs: this.firstAnswerTokenMs,
-        lastTokenMs: this.lastTokenMs,
+        requestAtMs: this.requestAtMs,
+        endAtMs: this.clock.now(),
+        firstTokenAtMs: this.firstTokenAtMs,
+        firstAnswerTokenAtMs: this.firstAnswerTokenAtMs,
+        lastTokenAtMs: this.lastTokenAtMs,
         answerChunks: this.answerChunks,
         reasoningChunks: this.reasoningChunks,
         usage: this.usage,

@@ -69,10 +69,10 @@ export class RecordingProvider implements LlmProvider {
       throw err;
     }
     // The provider's own request time is the reference: offsets then give exactly its TTFT and rate.
-    const requestMs = result.metrics.requestMs;
+    const requestAtMs = result.metrics.requestAtMs;
     this.add({
       ...base,
-      events: offsets(events, requestMs),
+      events: offsets(events, requestAtMs),
       outcome: result.aborted ? 'aborted' : 'done',
       text: result.text,
       reasoningText: result.reasoningText,

@@ -50,15 +50,15 @@ export class ReplayProvider implements LlmProvider {
 }
 
 class ReplayTurn {
-  private requestMs = 0;
+  private requestAtMs = 0;
   private next = 0;
   private text = '';
   private reasoningText = '';
   private answerChunks = 0;
   private reasoningChunks = 0;
-  private firstTokenMs: number | null = null;
-  private firstAnswerTokenMs: number | null = null;
-  private lastTokenMs: number | null = null;
+  private firstTokenAtMs: number | null = null;
+  private firstAnswerTokenAtMs: number | null = null;
+  private lastTokenAtMs: number | null = null;
 
   constructor(
     private readonly turn: RecordedTurn,
@@ -68,7 +68,7 @@ class ReplayTurn {
 
   async run(): Promise<LlmResult> {
     const { signal } = this.request;
-    this.requestMs = this.clock.now();
+    this.requestAtMs = this.clock.now();
     if (signal.aborted) return this.result(true);
     await this.play();
     if (signal.aborted) return this.result(true);
@@ -103,7 +103,7 @@ class ReplayTurn {
         timer = null;
         if (signal.aborted) return;
         try {
-          const elapsed = this.clock.now() - this.requestMs;
+          const elapsed = this.clock.now() - this.requestAtMs;
           while (this.next < events.length && events[this.next]!.offsetMs <= elapsed) {
             this.emit(events[this.next]!);
             this.next++;
@@ -115,7 +115,7 @@ class ReplayTurn {
           return;
         }
         const dueMs = this.next < events.length ? events[this.next]!.offsetMs : endOffsetMs;
-        const waitMs = dueMs - (this.clock.now() - this.requestMs);
+        const waitMs = dueMs - (this.clock.now() - this.requestAtMs);
         if (this.next >= events.length && waitMs <= 0) {
           signal.removeEventListener('abort', stop);
           resolve();
@@ -131,10 +131,10 @@ class ReplayTurn {
 
   private emit(recorded: { kind: LlmEvent['kind']; text: string }): void {
     const atMs = this.clock.now();
-    if (this.firstTokenMs === null) this.firstTokenMs = atMs;
-    this.lastTokenMs = atMs;
+    if (this.firstTokenAtMs === null) this.firstTokenAtMs = atMs;
+    this.lastTokenAtMs = atMs;
     if (recorded.kind === 'token') {
-      if (this.firstAnswerTokenMs === null) this.firstAnswerTokenMs = atMs;
+      if (this.firstAnswerTokenAtMs === null) this.firstAnswerTokenAtMs = atMs;
       this.answerChunks++;
       this.text += recorded.text;
     } else {
@@ -156,11 +156,11 @@ class ReplayTurn {
           }
         : undefined;
     const metrics = buildMetrics({
-      requestMs: this.requestMs,
-      endMs: this.clock.now(),
-      firstTokenMs: this.firstTokenMs,
-      firstAnswerTokenMs: this.firstAnswerTokenMs,
-      lastTokenMs: this.lastTokenMs,
+      requestAtMs: this.requestAtMs,
+      endAtMs: this.clock.now(),
+      firstTokenAtMs: this.firstTokenAtMs,
+      firstAnswerTokenAtMs: this.firstAnswerTokenAtMs,
+      lastTokenAtMs: this.lastTokenAtMs,
       answerChunks: this.answerChunks,
       reasoningChunks: this.reasoningChunks,
       usage,

@@ -25,11 +25,11 @@ const TimingSeconds = z.object({
 
 /** What a stream recorded; times are engine-clock ms. */
 export interface StreamRecord {
-  requestMs: number;
-  endMs: number;
-  firstTokenMs: number | null;
-  firstAnswerTokenMs: number | null;
-  lastTokenMs: number | null;
+  requestAtMs: number;
+  endAtMs: number;
+  firstTokenAtMs: number | null;
+  firstAnswerTokenAtMs: number | null;
+  lastTokenAtMs: number | null;
   /** Non-empty content deltas. */
   answerChunks: number;
   /** Non-empty reasoning deltas. */
@@ -53,21 +53,23 @@ export function buildMetrics(r: StreamRecord): LlmTurnMetrics {
     tokenCountSource = 'usage';
   }
   const genMs =
-    r.firstTokenMs !== null && r.lastTokenMs !== null ? Math.max(0, r.lastTokenMs - r.firstTokenMs) : 0;
+    r.firstTokenAtMs !== null && r.lastTokenAtMs !== null
+      ? Math.max(0, r.lastTokenAtMs - r.firstTokenAtMs)
+      : 0;
   const generated = tokens + reasoningTokens;
   const metrics: LlmTurnMetrics = {
-    requestMs: r.requestMs,
-    firstTokenMs: r.firstTokenMs,
-    firstAnswerTokenMs: r.firstAnswerTokenMs,
-    lastTokenMs: r.lastTokenMs,
-    ttftMs: r.firstTokenMs === null ? null : r.firstTokenMs - r.requestMs,
+    requestAtMs: r.requestAtMs,
+    firstTokenAtMs: r.firstTokenAtMs,
+    firstAnswerTokenAtMs: r.firstAnswerTokenAtMs,
+    lastTokenAtMs: r.lastTokenAtMs,
+    ttftMs: r.firstTokenAtMs === null ? null : r.firstTokenAtMs - r.requestAtMs,
     tokens,
     reasoningTokens,
     tokenCountSource,
     // n tokens span n − 1 gaps; a rate over a zero interval (one read carried them all) means nothing.
     tokensPerSecond: generated >= 2 && genMs > 0 ? (generated - 1) / (genMs / 1000) : null,
     genMs,
-    totalMs: r.endMs - r.requestMs,
+    totalMs: r.endAtMs - r.requestAtMs,
   };
   const timing = providerTiming(r.timeInfo, 'time_info') ?? providerTiming(r.groqUsage, 'x_groq');
   if (timing) metrics.providerTiming = timing;
