@@ -6,6 +6,7 @@
  * dropped by the engine thread).
  */
 import { parentPort } from 'node:worker_threads';
+import { errorMessage } from '../../../shared/error-message';
 import type { JobReply, JobRequest } from './job-worker';
 
 /** What a handler gets beside its job. */
@@ -53,7 +54,7 @@ export function serveJobs<Job, Result, Progress = unknown>(
       const result = await handle(next.job, { signal: abort.signal, progress });
       port.postMessage({ type: 'done', id: next.id, result } satisfies JobReply<Result>, transferOf(result));
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       port.postMessage({ type: 'error', id: next.id, message } satisfies JobReply<Result>);
     }
     running = null;
@@ -86,7 +87,7 @@ export function serveJobs<Job, Result, Progress = unknown>(
       schedule();
     },
     (err: unknown) => {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       port.postMessage({ type: 'init-error', message } satisfies JobReply<Result>);
     },
   );

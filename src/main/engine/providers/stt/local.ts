@@ -15,6 +15,7 @@ import { Stt } from './base';
 import type { SttPrepareOptions, TranscribeContext } from './base';
 import { SttError } from './types';
 import { UnknownModelError } from '../../models/errors';
+import { errorMessage } from '../../errors';
 import { runWhisperJob } from './whisper-model';
 import type { WhisperJob, WhisperModelRef, WhisperResult } from './whisper-model';
 
@@ -168,7 +169,7 @@ function load(location: ModelLocation): Promise<void> {
       } catch (err) {
         // From the worker only the message crosses; it is already the one line a presenter reads.
         if (err instanceof SttError) throw err;
-        throw new SttError('failed', err instanceof Error ? err.message : String(err), { cause: err });
+        throw new SttError('failed', errorMessage(err), { cause: err });
       }
     })();
     ready.set(key, model);

@@ -9,6 +9,7 @@
  * start (local.ts decides): an inference blocks its thread for as long as it takes.
  */
 import path from 'node:path';
+import { errorMessage } from '../../../../shared/error-message';
 import type { JobContext } from '../../workers/job-server';
 import { SttError, STT_SAMPLE_RATE } from './types';
 
@@ -138,7 +139,7 @@ async function open(ref: WhisperModelRef): Promise<Loaded> {
     });
   } catch (err) {
     // A corrupt file or a model of the wrong shape: one line naming the folder, not a stack.
-    const why = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 300);
+    const why = errorMessage(err).split('\n')[0]!.slice(0, 300);
     throw new SttError(
       'failed',
       `could not load model ${ref.id} from ${ref.dir}: ${why} ` +

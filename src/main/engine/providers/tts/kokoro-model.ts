@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
+import { errorMessage } from '../../../../shared/error-message';
 
 /** Kokoro's output rate, samples per second. */
 export const KOKORO_SAMPLE_RATE = 24_000;
@@ -145,7 +146,7 @@ async function readStyle(file: string): Promise<Float32Array> {
 }
 
 function firstLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 300);
+  return errorMessage(err).split('\n')[0]!.slice(0, 300);
 }
 
 /** Loaded models by folder. */
