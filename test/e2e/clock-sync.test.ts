@@ -11,6 +11,9 @@ import type { ClientMessage } from '../../src/shared/protocol';
 import { appReady, type OpenApp, openApp, tapClientMessages } from './app';
 import { fakeMicArgs } from '../../src/main/testing/browser';
 
+/** A loopback socket hop, page → engine, for the fastest of ten messages: ~1 ms idle; room for a busy machine. */
+const HOP_MARGIN_MS = 10;
+
 let app: OpenApp;
 let page: Page;
 const presses: { msg: Extract<ClientMessage, { type: 'mic.ptt' }>; receivedMs: number }[] = [];
@@ -63,5 +66,10 @@ describe('clock sync', () => {
     for (const lag of lags) expect(lag).toBeGreaterThanOrEqual(-bound - 1);
     lags.sort((a, b) => a - b);
     expect(lags[Math.floor(lags.length / 2)]).toBeLessThan(50);
+    // Nor much later than the bound allows: the fastest of the ten presses crossed the idle loopback
+    // socket in about a millisecond, so its lag is the sync's error plus that hop. A page whose engine
+    // time ran ~48 ms early passed the median check above; here it fails (best of ten, as in
+    // test/unit/sim-pacing.test.ts: one press held up by a busy machine cannot fail it).
+    expect(lags[0]).toBeLessThanOrEqual(bound + HOP_MARGIN_MS);
   });
 });
