@@ -31,6 +31,28 @@ export const RecordedAudio = z.object({
 });
 export type RecordedAudio = z.infer<typeof RecordedAudio>;
 
+/**
+ * Recordings made before the metrics named their engine-clock points `…AtMs` stored `requestMs`,
+ * `firstTokenMs`, `firstAnswerTokenMs` and `lastTokenMs`: same values, old names, so they are read
+ * under the new names and such a file keeps replaying with its measured metrics.
+ */
+const POINTS_BEFORE_AT_MS: Record<string, keyof LlmTurnMetrics> = {
+  requestMs: 'requestAtMs',
+  firstTokenMs: 'firstTokenAtMs',
+  firstAnswerTokenMs: 'firstAnswerTokenAtMs',
+  lastTokenMs: 'lastTokenAtMs',
+};
+
+function withPointNames(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const metrics: Record<string, unknown> = { ...raw };
+  for (const [old, name] of Object.entries(POINTS_BEFORE_AT_MS)) {
+    if (old in metrics && !(name in metrics)) metrics[name] = metrics[old];
+    delete metrics[old];
+  }
+  return metrics;
+}
+
 export const RecordedTurn = z.object({
   /** 1-based: the lane's Nth request. */
   index: z.number().int().positive(),
@@ -53,7 +75,7 @@ export const RecordedTurn = z.object({
    * the provider's own timing (`providerTiming`, from Cerebras `time_info` / Groq `x_groq`) are
    * replayed from here.
    */
-  metrics: LlmTurnMetrics.nullable(),
+  metrics: z.preprocess(withPointNames, LlmTurnMetrics.nullable()),
   error: z.object({ code: z.string(), message: z.string(), retryable: z.boolean() }).optional(),
   audio: RecordedAudio.optional(),
 });
