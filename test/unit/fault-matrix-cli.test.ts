@@ -18,12 +18,13 @@ import {
   neverAnswers,
   type FaultServer,
 } from '../helpers/fault-servers';
+import { FAULT_LINES, FAULT_STALL_MS } from '../helpers/fault-lines';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'dialtone');
 /** What `dialtone chat` exits with when the provider fails (today the same code as bad input). */
 const PROVIDER_FAILURE_EXIT = 1;
 /** Short stall timeout for the rows that end by silence, ms (DIALTONE_STALL_TIMEOUT_MS). */
-const STALL_MS = 1_500;
+const STALL_MS = FAULT_STALL_MS;
 /** An error that needs no timer must end the process this soon after the request arrived, ms. */
 const PROMPT_ERROR_MS = 5_000;
 /** CLI processes at once: more only fight for the two cores and blur the timings. */
@@ -60,63 +61,63 @@ const ROWS: Row[] = [
     name: '429 with retry-after',
     lane: 'sim:url=$SIM,fault=429/3',
     server: 'sim',
-    line: /^Simulated backend is rate limiting requests \(429\): .*try again in 3 ?s\.$/i,
+    line: FAULT_LINES.rateLimited.line,
   },
   {
     name: '500',
     lane: 'sim:url=$SIM,fault=500',
     server: 'sim',
-    line: /^Simulated backend had a server error \(500\): .+$/,
+    line: FAULT_LINES.server500.line,
   },
   {
     name: '401',
     lane: 'sim:url=$SIM,fault=401',
     server: 'sim',
-    line: /^Simulated backend rejected the API key \(401\)\.$/,
+    line: FAULT_LINES.auth401.line,
   },
   {
     name: 'drop mid-stream',
     lane: 'sim:url=$SIM,tps=2000,ttft=0,fault=drop@5',
     server: 'sim',
-    line: /^Simulated backend closed the connection before the reply finished$/,
+    line: FAULT_LINES.drop.line,
   },
   {
     name: 'stall mid-stream',
     lane: 'sim:url=$SIM,tps=2000,ttft=0,fault=stall@5',
     server: 'sim',
     stall: true,
-    line: /^Simulated backend sent nothing for 1\.5 s \(after 5 tokens\), so the request was stopped$/,
+    line: FAULT_LINES.stall.line,
   },
   {
     name: 'malformed SSE',
     lane: 'sim:url=$SIM,tps=2000,ttft=0,fault=malformed@3',
     server: 'sim',
-    line: /^Simulated backend sent a stream chunk that is not valid JSON$/,
+    line: FAULT_LINES.malformed.line,
   },
   {
     name: 'refused',
     lane: 'openai-compatible:url=http://127.0.0.1:$REFUSED/v1,model=x',
     server: 'none',
-    line: /^Could not reach OpenAI-compatible at http:\/\/127\.0\.0\.1:\d+\/v1 \(connection refused\) — is the server running\?$/,
+    line: FAULT_LINES.refused.line,
   },
   {
     name: 'port 1 (blocked by fetch)',
     lane: 'openai-compatible:url=http://127.0.0.1:1/v1,model=x',
     server: 'none',
-    line: /^OpenAI-compatible at http:\/\/127\.0\.0\.1:1\/v1: port 1 is on fetch's list of blocked ports .*; use another port$/,
+    line: FAULT_LINES.blockedPort.line,
   },
   {
     name: 'accept-then-close',
     lane: 'openai-compatible:url=http://127.0.0.1:$PORT/v1,model=x',
     server: 'close',
-    line: /^OpenAI-compatible at http:\/\/127\.0\.0\.1:\d+\/v1 closed the connection without answering — .+\?$/,
+    line: FAULT_LINES.acceptThenClose.line,
   },
   {
     name: 'never answers',
     lane: 'openai-compatible:url=http://127.0.0.1:$PORT/v1,model=x',
     server: 'hang',
     stall: true,
-    line: /^OpenAI-compatible at http:\/\/127\.0\.0\.1:\d+\/v1 did not answer within 1\.5 s, so the request was stopped$/,
+    line: FAULT_LINES.neverAnswers.line,
   },
 ];
 

@@ -15,9 +15,10 @@ import type { EngineEvent } from '../../src/shared/protocol';
 import { stallTimeoutFromEnv } from '../../src/main/engine/providers/llm/stall-timeout';
 import { TestClient } from '../helpers/engine-client';
 import { acceptThenClose, closedPort, neverAnswers, type FaultServer } from '../helpers/fault-servers';
+import { FAULT_LINES, FAULT_STALL_MS } from '../helpers/fault-lines';
 
 /** Stall timeout the engine is started with, ms (through its environment). */
-const STALL_MS = 1_500;
+const STALL_MS = FAULT_STALL_MS;
 /** An error that needs no timer must reach the client this soon after chat.send, ms. */
 const PROMPT_ERROR_MS = 5_000;
 
@@ -46,72 +47,68 @@ const ROWS: Row[] = [
   {
     laneId: 'rate-limited',
     spec: 'sim:tps=2000,ttft=0,fault=429/3',
-    code: 'rate_limited',
+    code: FAULT_LINES.rateLimited.code,
     retryAfterMs: 3_000,
-    message: /^Simulated backend is rate limiting requests \(429\): .*try again in 3 ?s\.$/i,
+    message: FAULT_LINES.rateLimited.line,
   },
   {
     laneId: 'server-500',
     spec: 'sim:tps=2000,ttft=0,fault=500',
-    code: 'server',
-    message: /^Simulated backend had a server error \(500\): .+$/,
+    code: FAULT_LINES.server500.code,
+    message: FAULT_LINES.server500.line,
   },
   {
     laneId: 'auth-401',
     spec: 'sim:tps=2000,ttft=0,fault=401',
-    code: 'auth',
-    message: /^Simulated backend rejected the API key \(401\)\.$/,
+    code: FAULT_LINES.auth401.code,
+    message: FAULT_LINES.auth401.line,
   },
   {
     laneId: 'drop',
     spec: 'sim:tps=2000,ttft=0,fault=drop@5',
-    code: 'stream_cut',
-    message: /^Simulated backend closed the connection before the reply finished$/,
+    code: FAULT_LINES.drop.code,
+    message: FAULT_LINES.drop.line,
   },
   {
     laneId: 'stall',
     spec: 'sim:tps=2000,ttft=0,fault=stall@5',
-    code: 'stalled',
+    code: FAULT_LINES.stall.code,
     stall: true,
-    message: /^Simulated backend sent nothing for 1\.5 s \(after 5 tokens\), so the request was stopped$/,
+    message: FAULT_LINES.stall.line,
   },
   {
     laneId: 'malformed',
     spec: 'sim:tps=2000,ttft=0,fault=malformed@3',
-    code: 'malformed',
-    message: /^Simulated backend sent a stream chunk that is not valid JSON$/,
+    code: FAULT_LINES.malformed.code,
+    message: FAULT_LINES.malformed.line,
   },
   {
     laneId: 'refused',
     spec: 'openai-compatible:url=http://127.0.0.1:$PORT/v1,model=x',
     server: 'refused',
-    code: 'network',
-    message:
-      /^Could not reach OpenAI-compatible at http:\/\/127\.0\.0\.1:\d+\/v1 \(connection refused\) — is the server running\?$/,
+    code: FAULT_LINES.refused.code,
+    message: FAULT_LINES.refused.line,
   },
   {
     laneId: 'blocked-port',
     spec: 'openai-compatible:url=http://127.0.0.1:1/v1,model=x',
-    code: 'network',
-    message:
-      /^OpenAI-compatible at http:\/\/127\.0\.0\.1:1\/v1: port 1 is on fetch's list of blocked ports .*; use another port$/,
+    code: FAULT_LINES.blockedPort.code,
+    message: FAULT_LINES.blockedPort.line,
   },
   {
     laneId: 'accept-then-close',
     spec: 'openai-compatible:url=http://127.0.0.1:$PORT/v1,model=x',
     server: 'close',
-    code: 'network',
-    message:
-      /^OpenAI-compatible at http:\/\/127\.0\.0\.1:\d+\/v1 closed the connection without answering — .+\?$/,
+    code: FAULT_LINES.acceptThenClose.code,
+    message: FAULT_LINES.acceptThenClose.line,
   },
   {
     laneId: 'never-answers',
     spec: 'openai-compatible:url=http://127.0.0.1:$PORT/v1,model=x',
     server: 'hang',
     stall: true,
-    code: 'stalled',
-    message:
-      /^OpenAI-compatible at http:\/\/127\.0\.0\.1:\d+\/v1 did not answer within 1\.5 s, so the request was stopped$/,
+    code: FAULT_LINES.neverAnswers.code,
+    message: FAULT_LINES.neverAnswers.line,
   },
 ];
 
