@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/main/engine/clock';
 import { Engine } from '../../src/main/engine/engine';
 import { createLlmProvider } from '../../src/main/engine/providers/llm';
-import { listenEngineServer } from '../../src/main/engine/server';
+import { listenEngineServer, newServerStats } from '../../src/main/engine/server';
 import { startSimServer, type SimServer } from '../../src/main/engine/sim/server';
 import { TestClient } from '../helpers/engine-client';
 import { scriptedSpeech } from '../helpers/scripted-speech';
@@ -40,14 +40,7 @@ beforeAll(async () => {
     token,
     port: 0,
     extraOrigins: [],
-    stats: {
-      rejectedUpgrades: 0,
-      droppedMessages: 0,
-      droppedAudioFrames: 0,
-      slowClientsClosed: 0,
-      coalescedTokenBatches: 0,
-      skippedAudioFrames: 0,
-    },
+    stats: newServerStats(),
   });
   client = await TestClient.connect({ wsUrl: `ws://127.0.0.1:${server.port}/engine`, token });
 });

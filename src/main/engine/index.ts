@@ -11,7 +11,7 @@ import { defaultSpeechFactories } from './voice/speech-factories';
 import { parseLaneSpec } from '../../shared/lane-spec';
 import { createLlmProvider } from './providers/llm';
 import type { LlmProvider } from './providers/llm/types';
-import { listenEngineServer, type EngineServerStats } from './server';
+import { listenEngineServer, newServerStats, type EngineServerStats } from './server';
 import { resolveSendLimits, type SendQueueLimits } from './client-queue';
 import { startSimServer } from './sim/server';
 
@@ -60,14 +60,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<RunningEngi
     createLlmProvider(parseLaneSpec('sim:tps=100000,ttft=0,max=4'), { clock, simBaseUrl: sim.url, env }),
   );
   const token = randomBytes(24).toString('base64url');
-  const stats: EngineServerStats = {
-    rejectedUpgrades: 0,
-    droppedMessages: 0,
-    droppedAudioFrames: 0,
-    slowClientsClosed: 0,
-    coalescedTokenBatches: 0,
-    skippedAudioFrames: 0,
-  };
+  const stats = newServerStats();
   const server = await listenEngineServer({
     engine,
     token,

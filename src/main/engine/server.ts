@@ -79,6 +79,18 @@ export interface EngineServerStats extends SendQueueStats {
   droppedAudioFrames: number;
 }
 
+/** Counters at zero, for a server about to start. */
+export function newServerStats(): EngineServerStats {
+  return {
+    rejectedUpgrades: 0,
+    droppedMessages: 0,
+    droppedAudioFrames: 0,
+    slowClientsClosed: 0,
+    coalescedTokenBatches: 0,
+    skippedAudioFrames: 0,
+  };
+}
+
 function toView(data: Buffer | ArrayBuffer): Uint8Array {
   return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
