@@ -9,7 +9,13 @@ import { isOverlayPage, startOverlayPage } from './overlay/overlay-page';
 import { OverlayContext } from './overlay/overlay-services';
 import { installStatsHook } from './stream/paint-stats';
 import { installAudioHook } from './testing/audio-hook';
-import './styles.css';
+// One stylesheet per part of the page, in cascade order (later files may refine earlier ones).
+import './styles/base.css';
+import './styles/lanes.css';
+import './styles/conversation.css';
+import './styles/audio.css';
+import './styles/overlay.css';
+import './styles/race.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
