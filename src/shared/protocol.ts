@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { LlmTurnMetrics, TurnTimeline } from './metrics';
 import { StoppedBy } from './scenario';
+import { DemoScriptWire } from './demo-script';
 
 /** Largest JSON message the engine accepts from a client, bytes. */
 export const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
@@ -51,6 +52,28 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('mic.mode'), laneId: LaneId, mode: z.enum(['off', 'open', 'ptt']) }),
   /** Push-to-talk key down/up (engine clock time of the press). */
   z.object({ type: z.literal('mic.ptt'), laneId: LaneId, down: z.boolean(), atMs: z.number() }),
+  /**
+   * Settings the page keeps in the engine's settings file (they last across restarts): the audio
+   * devices, or one lane's playback volume/pan. Answered by nothing; `settings` carries them back.
+   */
+  z.object({
+    type: z.literal('settings.set'),
+    devices: z
+      .object({
+        inputId: z.string().max(512).nullable(),
+        inputLabel: z.string().max(256).optional(),
+        outputId: z.string().max(512),
+        outputLabel: z.string().max(256).optional(),
+      })
+      .optional(),
+    lane: z
+      .object({
+        laneId: LaneId,
+        volume: z.number().min(0).max(1).optional(),
+        pan: z.number().min(-1).max(1).optional(),
+      })
+      .optional(),
+  }),
   /** The first sample of a turn's speech became audible at `audibleAtMs` (engine clock). */
   z.object({
     type: z.literal('playback.started'),
@@ -94,6 +117,15 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('scenario.stop') }),
   /** Asks for the scenarios there are (answered with `scenario.list`, to this client). */
   z.object({ type: z.literal('scenario.list') }),
+  /** Asks for the demo scripts there are (answered with `demo.list`, to this client). */
+  z.object({ type: z.literal('demo.list') }),
+  /**
+   * Downloads a model into the cache (resumes a partial one): progress as `model.progress` on `laneId`
+   * (else on every lane that was told it needs the model), then `model.state`.
+   */
+  z.object({ type: z.literal('model.fetch'), modelId: z.string().min(1).max(80), laneId: LaneId.optional() }),
+  /** Stops that download; the partial files stay, so a later `model.fetch` resumes. */
+  z.object({ type: z.literal('model.cancel'), modelId: z.string().min(1).max(80) }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -195,6 +227,15 @@ export const RECENT_TURNS = 10;
 export const RecentTurn = z.object({ laneId: LaneId, turnId: z.string(), timeline: TurnTimeline });
 export type RecentTurn = z.infer<typeof RecentTurn>;
 
+/** A local model the engine knows (speech recognition, voices). */
+export const ModelInfo = z.object({
+  id: z.string(),
+  label: z.string(),
+  sizeBytes: z.number(),
+  cached: z.boolean(),
+});
+export type ModelInfo = z.infer<typeof ModelInfo>;
+
 export const ErrorStage = z.enum(['protocol', 'lane', 'llm', 'stt', 'tts', 'vad', 'audio', 'engine']);
 
 export const EngineEvent = z.discriminatedUnion('type', [
@@ -215,6 +256,10 @@ export const EngineEvent = z.discriminatedUnion('type', [
      * these are all of its turns since the reset.
      */
     recentTurns: z.array(RecentTurn),
+    /** The /overlay address with the read-only viewer token; sent only to control clients. */
+    overlayUrl: z.string().optional(),
+    /** The local models the engine knows, and whether each is in the cache now. */
+    models: z.array(ModelInfo).optional(),
   }),
   z.object({ type: z.literal('pong'), id: z.number(), clientAtMs: z.number(), engineAtMs: z.number() }),
   /** The lane's backend, state or speech settings changed (never its conversation: see `history.append`). */
@@ -230,6 +275,26 @@ export const EngineEvent = z.discriminatedUnion('type', [
     entries: z.array(ChatEntry),
   }),
   z.object({ type: z.literal('lane.removed'), laneId: LaneId }),
+  /** Saved settings for the page, sent after `hello`: devices, lanes' volume/pan, the last scenario. */
+  z.object({
+    type: z.literal('settings'),
+    devices: z
+      .object({
+        inputId: z.string().nullable(),
+        inputLabel: z.string().optional(),
+        outputId: z.string(),
+        outputLabel: z.string().optional(),
+      })
+      .nullable(),
+    laneAudio: z.record(z.string(), z.object({ volume: z.number().optional(), pan: z.number().optional() })),
+    lastScenario: z
+      .object({
+        scenario: z.string(),
+        lanes: z.array(z.object({ laneId: LaneId.optional(), spec: z.string(), label: z.string().optional() })),
+        speech: z.boolean().optional(),
+      })
+      .nullable(),
+  }),
   /**
    * The lane was reset: its conversation and recent turns are gone (clients empty its history). `staleTurnIds` are turns from
    * before the reset still winding down; their `turn.metrics` will follow but belong to no history.
@@ -282,6 +347,27 @@ export const EngineEvent = z.discriminatedUnion('type', [
     code: z.literal('engine_thread'),
     message: z.string(),
   }),
+  /**
+   * The lane's speech-in or voice needs a model that is not in the cache: said once, when the lane
+   * gets that spec, before anyone speaks. `model.fetch` downloads it.
+   */
+  z.object({
+    type: z.literal('model.needed'),
+    laneId: LaneId,
+    stage: z.enum(['stt', 'tts']),
+    modelId: z.string(),
+    label: z.string(),
+    sizeBytes: z.number(),
+    message: z.string(),
+  }),
+  /** A model's place in the cache changed (a download finished, failed or was cancelled). */
+  z.object({
+    type: z.literal('model.state'),
+    modelId: z.string(),
+    cached: z.boolean(),
+    /** Why it is still missing, when a download failed (not when cancelled). */
+    error: z.string().optional(),
+  }),
   z.object({
     type: z.literal('stt.final'),
     laneId: LaneId,
@@ -315,6 +401,8 @@ export const EngineEvent = z.discriminatedUnion('type', [
     ),
     errors: z.array(z.string()),
   }),
+  /** The demo scripts that loaded, and one message per file that did not (file: step: field: problem). */
+  z.object({ type: z.literal('demo.list'), demos: z.array(DemoScriptWire), errors: z.array(z.string()) }),
   /** A scenario run began: its lanes, and any warnings (a persona voice that fell back). */
   z.object({
     type: z.literal('scenario.started'),

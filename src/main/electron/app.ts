@@ -8,9 +8,11 @@
  * `{ httpUrl, wsUrl, token }` back over `parentPort`, and can be restarted on its own. This file
  * depends only on `startEngine`/`close`, so the move touches it and the build inputs, nothing else.
  */
-import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
-import { startEngine } from '../engine';
-import { registerEngineConnectionHandler } from './ipc';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron';
+import { DEFAULT_ENGINE_PORT, startEngine } from '../engine';
+import { loadViewerToken } from '../engine/viewer-token';
+import { registerEngineConnectionHandler, registerProviderKeyHandlers } from './ipc';
+import { ProviderKeyStore } from './keys';
 import { installAppMenu } from './menu';
 import { originOf } from './security';
 import { createMainWindow, hardenSession, hardenWebContents } from './window';
@@ -77,7 +79,17 @@ export async function runDialtoneApp(options: DialtoneAppOptions): Promise<void>
 
   try {
     await app.whenReady();
+    // Keys entered in the app reach the engine as if from the environment (safeStorage needs ready).
+    const engineEnv: Record<string, string | undefined> = { ...env };
+    const keys = new ProviderKeyStore(app.getPath('userData'), safeStorage, engineEnv, env);
+    await keys.load();
+    // The same port and viewer token every launch, so the overlay URL set up in OBS keeps working.
     const started = await startEngine({
+      port: DEFAULT_ENGINE_PORT,
+      portFallback: true,
+      viewerToken: loadViewerToken(env),
+      env: engineEnv,
+      persistSettings: true,
       staticDir: options.rendererDir,
       extraOrigins: devOrigin ? [devOrigin] : [],
     });
@@ -87,6 +99,13 @@ export async function runDialtoneApp(options: DialtoneAppOptions): Promise<void>
       return;
     }
     engine = started;
+    if (started.portTakenFallback !== null) {
+      console.error(
+        `Dialtone: port ${started.portTakenFallback} is in use (another Dialtone?): using ${started.port} instead; ` +
+          'the overlay URL differs from the usual one for this run.',
+      );
+    }
+    process.stdout.write(`Dialtone overlay: ${started.overlayUrl}\n`);
 
     const ownOrigin = originOf(started.httpUrl);
     if (!ownOrigin) throw new Error(`the engine reported an unusable address: ${started.httpUrl}`);
@@ -94,6 +113,7 @@ export async function runDialtoneApp(options: DialtoneAppOptions): Promise<void>
     hardenSession(session.defaultSession, { allowedOrigins, cspBackstop: !devUrl });
     app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, allowedOrigins));
     registerEngineConnectionHandler(ipcMain, { wsUrl: started.wsUrl, token: started.token }, allowedOrigins);
+    registerProviderKeyHandlers(ipcMain, keys, allowedOrigins);
     installAppMenu({ isDev: Boolean(devUrl), platform: process.platform, appName: app.name });
 
     const openWindow = (): void => {

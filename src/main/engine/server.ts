@@ -61,6 +61,8 @@ const CONTENT_TYPES: Record<string, string> = {
 export interface EngineServerOptions {
   engine: Engine;
   token: string;
+  /** Read-only token (the /overlay page): its sockets get every event but may not control anything. */
+  viewerToken?: string;
   port: number;
   /** Built renderer folder; without it, pages answer 503 with how to build. */
   staticDir?: string;
@@ -101,15 +103,18 @@ export async function listenEngineServer(
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   const server = createServer((req, res) => serveStatic(req, res, opts.staticDir));
   let ownOrigins: string[] = [];
+  let overlayUrl: string | undefined;
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const refusal = checkUpgrade(req, opts.token, [...ownOrigins, ...opts.extraOrigins]);
-    if (refusal) {
+    const allowed = [...ownOrigins, ...opts.extraOrigins];
+    const refusal = checkUpgrade(req, opts.token, allowed, opts.viewerToken);
+    if (typeof refusal === 'string') {
       opts.stats.rejectedUpgrades += 1;
       socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attachClient(ws, opts));
+    const readOnly = refusal?.readOnly === true;
+    wss.handleUpgrade(req, socket, head, (ws) => attachClient(ws, opts, { readOnly, overlayUrl }));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -122,6 +127,9 @@ export async function listenEngineServer(
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('engine server has no TCP address');
   ownOrigins = [`http://127.0.0.1:${address.port}`, `http://localhost:${address.port}`];
+  if (opts.viewerToken !== undefined) {
+    overlayUrl = `${ownOrigins[0]}/overlay?${TOKEN_PARAM}=${encodeURIComponent(opts.viewerToken)}`;
+  }
   return {
     port: address.port,
     close: async () => {
@@ -133,16 +141,30 @@ export async function listenEngineServer(
   };
 }
 
-/** Why an upgrade is refused (an HTTP status line), or null when it may proceed. */
-export function checkUpgrade(req: IncomingMessage, token: string, allowedOrigins: string[]): string | null {
+/**
+ * Why an upgrade is refused (an HTTP status line), or null when it may proceed with the control
+ * token, or `{ readOnly: true }` when it may proceed with the viewer token.
+ */
+export function checkUpgrade(
+  req: IncomingMessage,
+  token: string,
+  allowedOrigins: string[],
+  viewerToken?: string,
+): string | null | { readOnly: true } {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   if (url.pathname !== ENGINE_WS_PATH) return '404 Not Found';
-  if (!sameSecret(url.searchParams.get(TOKEN_PARAM) ?? '', token)) return '401 Unauthorized';
+  const given = url.searchParams.get(TOKEN_PARAM) ?? '';
+  const control = sameSecret(given, token);
+  const viewer = !control && viewerToken !== undefined && sameSecret(given, viewerToken);
+  if (!control && !viewer) return '401 Unauthorized';
   const origin = req.headers.origin;
   // Browsers always send Origin; a missing one is a local tool (the CLI, tests), which still needs the token.
   if (origin !== undefined && !allowedOrigins.includes(origin)) return '403 Forbidden';
-  return null;
+  return viewer ? { readOnly: true } : null;
 }
+
+/** What a read-only (viewer) client may still send: clock sync and reads. */
+const READ_ONLY_ALLOWED = new Set<ClientMessage['type']>(['ping', 'scenario.list']);
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -150,7 +172,11 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function attachClient(ws: WebSocket, opts: EngineServerOptions): void {
+function attachClient(
+  ws: WebSocket,
+  opts: EngineServerOptions,
+  access: { readOnly: boolean; overlayUrl: string | undefined },
+): void {
   // Every event to this client goes through its bounded queue, so one that stops reading costs
   // the engine a few MiB at most before it is closed (and the page reconnects).
   const queue = new ClientSendQueue(
@@ -166,7 +192,13 @@ function attachClient(ws: WebSocket, opts: EngineServerOptions): void {
     opts.sendLimits ?? DEFAULT_SEND_LIMITS,
   );
   const client = {
-    send: (event: EngineEvent): void => queue.send(event),
+    // Only a control client learns the overlay address (it carries the viewer token).
+    send: (event: EngineEvent): void =>
+      queue.send(
+        event.type === 'hello' && !access.readOnly && access.overlayUrl !== undefined
+          ? { ...event, overlayUrl: access.overlayUrl }
+          : event,
+      ),
     sendBinary: (data: ArrayBuffer): void => queue.sendBinary(data),
   };
   let lastAudioErrorMs = -Infinity;
@@ -177,7 +209,18 @@ function attachClient(ws: WebSocket, opts: EngineServerOptions): void {
     client.send(errorEvent(new ProviderError('protocol', code, message, false), { stage: 'protocol' }));
   };
 
+  const readOnlyMessage =
+    'this connection is read-only (the overlay viewer token): it cannot control the engine';
   ws.on('message', (data: RawData, isBinary: boolean) => {
+    if (isBinary && access.readOnly) {
+      opts.stats.droppedAudioFrames += 1;
+      const now = performance.now();
+      if (now - lastAudioErrorMs >= 1000) {
+        lastAudioErrorMs = now;
+        refuse('read_only', readOnlyMessage);
+      }
+      return;
+    }
     if (isBinary) {
       try {
         const frame = decodeAudioFrame(Array.isArray(data) ? Buffer.concat(data) : toView(data));
@@ -215,6 +258,10 @@ function attachClient(ws: WebSocket, opts: EngineServerOptions): void {
       const issue = parsed.error.issues[0];
       const where = issue && issue.path.length ? ` at ${issue.path.join('.')}` : '';
       refuse('bad_message', `invalid message${where}: ${issue?.message ?? 'does not match the protocol'}`);
+      return;
+    }
+    if (access.readOnly && !READ_ONLY_ALLOWED.has(parsed.data.type)) {
+      refuse('read_only', `${parsed.data.type} refused: ${readOnlyMessage}`);
       return;
     }
     opts.engine.handle(client, parsed.data);
