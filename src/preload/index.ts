@@ -4,11 +4,25 @@
  * `process.env` (that would leak API keys). Main checks the sender's origin before it answers.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { IPC_CHANNELS, PRELOAD_GLOBAL, type DialtoneApi, type EngineConnection } from '../shared/preload-api';
+import {
+  IPC_CHANNELS,
+  PRELOAD_GLOBAL,
+  type DialtoneApi,
+  type EngineConnection,
+  type ProviderKeyStatus,
+} from '../shared/preload-api';
 
 const api: DialtoneApi = {
   // Wrapped so the page gets a plain promise and cannot pass arguments through to the channel.
   getEngineConnection: () => ipcRenderer.invoke(IPC_CHANNELS.engineConnection) as Promise<EngineConnection>,
+  getProviderKeys: () => ipcRenderer.invoke(IPC_CHANNELS.providerKeys) as Promise<ProviderKeyStatus[]>,
+  // Only strings cross: whatever else the page passes is not forwarded.
+  setProviderKey: (provider, key) =>
+    ipcRenderer.invoke(IPC_CHANNELS.setProviderKey, String(provider), String(key)) as Promise<
+      ProviderKeyStatus[]
+    >,
+  clearProviderKey: (provider) =>
+    ipcRenderer.invoke(IPC_CHANNELS.clearProviderKey, String(provider)) as Promise<ProviderKeyStatus[]>,
 };
 
 contextBridge.exposeInMainWorld(PRELOAD_GLOBAL, api);

@@ -11,6 +11,9 @@ export const PRELOAD_GLOBAL = 'dialtone';
 /** IPC channels the preload invokes and the main process handles. */
 export const IPC_CHANNELS = {
   engineConnection: 'dialtone:engine-connection',
+  providerKeys: 'dialtone:provider-keys',
+  setProviderKey: 'dialtone:set-provider-key',
+  clearProviderKey: 'dialtone:clear-provider-key',
 } as const;
 
 /** How the renderer reaches the engine. */
@@ -21,10 +24,33 @@ export interface EngineConnection {
   token: string;
 }
 
+/** Whether a provider has a key (entered in the app or from the environment). Never the key itself. */
+export interface ProviderKeyStatus {
+  provider: string;
+  label: string;
+  /** The environment variable the engine reads it as, e.g. `CEREBRAS_API_KEY`. */
+  keyEnv: string;
+  /** A key was entered in the app (stored encrypted). */
+  stored: boolean;
+  /** The engine has a key for it, from either place. */
+  set: boolean;
+}
+
 /** What the preload exposes on `window.dialtone`. Declare it in the renderer as `dialtone?: DialtoneApi`. */
 export interface DialtoneApi {
   getEngineConnection(): Promise<EngineConnection>;
+  /** Which providers have a key. */
+  getProviderKeys(): Promise<ProviderKeyStatus[]>;
+  /** Stores a key (encrypted) for the provider; answers with the new status, never the key. */
+  setProviderKey(provider: string, key: string): Promise<ProviderKeyStatus[]>;
+  /** Forgets the key entered in the app for the provider. */
+  clearProviderKey(provider: string): Promise<ProviderKeyStatus[]>;
 }
 
 /** Every key of `window.dialtone`; tests assert the preload exposes exactly these. */
-export const DIALTONE_API_KEYS = ['getEngineConnection'] as const satisfies readonly (keyof DialtoneApi)[];
+export const DIALTONE_API_KEYS = [
+  'getEngineConnection',
+  'getProviderKeys',
+  'setProviderKey',
+  'clearProviderKey',
+] as const satisfies readonly (keyof DialtoneApi)[];

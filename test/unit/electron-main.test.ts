@@ -44,6 +44,8 @@ const fake = await vi.hoisted(async () => {
     quit: vi.fn(),
     isPackaged: false,
     name: 'Dialtone',
+    // The key store's folder (keys.ts): one that holds no file, so no key is loaded.
+    getPath: vi.fn((_name: string) => '/nonexistent/dialtone-user-data'),
   });
 
   const defaultSession = {
@@ -92,8 +94,14 @@ vi.mock('electron', () => ({
   Menu: fake.Menu,
   session: fake.session,
   shell: fake.shell,
+  safeStorage: {
+    isEncryptionAvailable: () => false,
+    encryptString: () => Buffer.alloc(0),
+    decryptString: () => '',
+  },
 }));
-vi.mock('../../src/main/engine/index', () => ({ startEngine: fake.startEngine }));
+vi.mock('../../src/main/engine/index', () => ({ startEngine: fake.startEngine, DEFAULT_ENGINE_PORT: 47810 }));
+vi.mock('../../src/main/engine/viewer-token', () => ({ loadViewerToken: () => 'viewer-token' }));
 
 import { runDialtoneApp } from '../../src/main/electron/app';
 import { isTrustedSender, registerEngineConnectionHandler } from '../../src/main/electron/ipc';
@@ -382,7 +390,9 @@ describe('the app lifecycle', () => {
     await runDialtoneApp({ preloadPath: '/out/preload/index.js', rendererDir: '/out/renderer', env: {} });
 
     expect(fake.app.enableSandbox).toHaveBeenCalled();
-    expect(fake.startEngine).toHaveBeenCalledWith({ staticDir: '/out/renderer', extraOrigins: [] });
+    expect(fake.startEngine).toHaveBeenCalledWith(
+      expect.objectContaining({ staticDir: '/out/renderer', extraOrigins: [], persistSettings: true }),
+    );
     expect(lastWindow().loadURL).toHaveBeenCalledWith(`${OWN}/`);
     expect(fake.Menu.setApplicationMenu).toHaveBeenCalled();
     expect(fake.session.defaultSession.webRequest.onHeadersReceived).toHaveBeenCalledTimes(1);
@@ -395,7 +405,9 @@ describe('the app lifecycle', () => {
   it('in dev, loads the dev server and lets the engine accept its origin', async () => {
     await runDialtoneApp({ preloadPath: '/p.js', rendererDir: '/r', env: { ELECTRON_RENDERER_URL: DEV } });
 
-    expect(fake.startEngine).toHaveBeenCalledWith({ staticDir: '/r', extraOrigins: [DEV] });
+    expect(fake.startEngine).toHaveBeenCalledWith(
+      expect.objectContaining({ staticDir: '/r', extraOrigins: [DEV] }),
+    );
     expect(lastWindow().loadURL).toHaveBeenCalledWith(DEV);
     // The dev page's meta CSP carries Vite's nonce; a second, nonce-less policy would block it.
     expect(fake.session.defaultSession.webRequest.onHeadersReceived).not.toHaveBeenCalled();
@@ -414,7 +426,9 @@ describe('the app lifecycle', () => {
       rendererDir: '/r',
       env: { ELECTRON_RENDERER_URL: 'https://evil.example' },
     });
-    expect(fake.startEngine).toHaveBeenCalledWith({ staticDir: '/r', extraOrigins: [] });
+    expect(fake.startEngine).toHaveBeenCalledWith(
+      expect.objectContaining({ staticDir: '/r', extraOrigins: [] }),
+    );
     expect(lastWindow().loadURL).toHaveBeenCalledWith(`${OWN}/`);
   });
 

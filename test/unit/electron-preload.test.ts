@@ -29,10 +29,15 @@ function exposed(): Record<string, unknown> {
 }
 
 describe('the preload', () => {
-  it('exposes one global, dialtone, with exactly getEngineConnection', () => {
+  it('exposes one global, dialtone, with exactly its named functions', () => {
     const api = exposed();
     expect(PRELOAD_GLOBAL).toBe('dialtone');
-    expect(Object.keys(api)).toEqual(['getEngineConnection']);
+    expect(Object.keys(api)).toEqual([
+      'getEngineConnection',
+      'getProviderKeys',
+      'setProviderKey',
+      'clearProviderKey',
+    ]);
     expect(Object.keys(api)).toEqual([...DIALTONE_API_KEYS]);
     expect(typeof api['getEngineConnection']).toBe('function');
   });
@@ -58,5 +63,18 @@ describe('the preload', () => {
     // Each call asks main again and hands the page main's answer to that call.
     expect(first).toEqual({ wsUrl: 'ws://127.0.0.1:41234/engine', token: 't1' });
     expect(second).toEqual({ wsUrl: 'ws://127.0.0.1:41234/engine', token: 't2' });
+  });
+
+  it('key functions invoke their own channels with strings only, and nothing else the page passes', async () => {
+    const api = exposed() as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    fake.invoke.mockClear();
+    await api['setProviderKey']!('cerebras', 'csk-1', 'dialtone:engine-connection', { evil: true });
+    await api['clearProviderKey']!('groq', 'extra');
+    await api['getProviderKeys']!('anything');
+    expect(fake.invoke.mock.calls).toEqual([
+      [IPC_CHANNELS.setProviderKey, 'cerebras', 'csk-1'],
+      [IPC_CHANNELS.clearProviderKey, 'groq'],
+      [IPC_CHANNELS.providerKeys],
+    ]);
   });
 });

@@ -3,7 +3,7 @@
  * top frame of one of our own pages gets the engine's token.
  */
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
-import { IPC_CHANNELS, type EngineConnection } from '../../shared/preload-api';
+import { IPC_CHANNELS, type EngineConnection, type ProviderKeyStatus } from '../../shared/preload-api';
 import { isOwnOrigin } from './security';
 
 /** The sender is the top frame of a page on one of our origins (null frame: navigated away or gone). */
@@ -27,4 +27,45 @@ export function registerEngineConnectionHandler(
     return { wsUrl: connection.wsUrl, token: connection.token };
   });
   return () => ipcMain.removeHandler(IPC_CHANNELS.engineConnection);
+}
+
+/** The part of the key store the handlers use (see keys.ts). */
+export interface KeyStoreLike {
+  status(): ProviderKeyStatus[];
+  set(provider: unknown, key: unknown): Promise<ProviderKeyStatus[]>;
+  clear(provider: unknown): Promise<ProviderKeyStatus[]>;
+}
+
+/**
+ * Answers `getProviderKeys`, `setProviderKey` and `clearProviderKey` for our own pages only. Every
+ * answer is the status list (which providers have a key), never a key. Returns a function that
+ * removes the handlers.
+ */
+export function registerProviderKeyHandlers(
+  ipcMain: IpcMain,
+  store: KeyStoreLike,
+  allowedOrigins: readonly string[],
+): () => void {
+  const guard = (event: IpcMainInvokeEvent): void => {
+    if (!isTrustedSender(event, allowedOrigins)) {
+      throw new Error('Dialtone refused the key request: it did not come from its own page.');
+    }
+  };
+  ipcMain.handle(IPC_CHANNELS.providerKeys, (event) => {
+    guard(event);
+    return store.status();
+  });
+  ipcMain.handle(IPC_CHANNELS.setProviderKey, (event, provider: unknown, key: unknown) => {
+    guard(event);
+    return store.set(provider, key);
+  });
+  ipcMain.handle(IPC_CHANNELS.clearProviderKey, (event, provider: unknown) => {
+    guard(event);
+    return store.clear(provider);
+  });
+  return () => {
+    ipcMain.removeHandler(IPC_CHANNELS.providerKeys);
+    ipcMain.removeHandler(IPC_CHANNELS.setProviderKey);
+    ipcMain.removeHandler(IPC_CHANNELS.clearProviderKey);
+  };
 }
