@@ -2,6 +2,7 @@
  * The model manager: is a model in the cache, and if not, fetch it — with progress, resume, retries
  * and verification — or, offline, say exactly what is missing and how to get it.
  */
+import { statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DownloadNetworkError, DownloadVerifyError, downloadFile } from './download';
@@ -91,6 +92,19 @@ export class ModelManager {
         this.registry.map((m) => m.id),
       );
     return entry;
+  }
+
+  /** Every file of the model is in place (size checked), without waiting: for a `hello` sent at once. */
+  cachedSync(id: string): boolean {
+    const entry = this.entry(id);
+    const dir = path.join(this.root, entry.id);
+    return entry.files.every((file) => {
+      try {
+        return statSync(path.join(dir, file.path)).size === file.sizeBytes;
+      } catch {
+        return false;
+      }
+    });
   }
 
   async status(id: string): Promise<ModelStatus> {
