@@ -76,7 +76,20 @@ export class ModelNotices {
     this.told.delete(`${laneId} tts`);
   }
 
-  private async announce(laneId: string, stage: Stage, modelId: string): Promise<void> {
+  /** A client that connects now hears the needs still open (the others were told when they arose). */
+  greet(send: (event: EngineEvent) => void): void {
+    for (const [key, modelId] of this.told) {
+      const [laneId, stage] = key.split(' ') as [string, Stage];
+      void this.announce(laneId, stage, modelId, send);
+    }
+  }
+
+  private async announce(
+    laneId: string,
+    stage: Stage,
+    modelId: string,
+    send: (event: EngineEvent) => void = this.emit,
+  ): Promise<void> {
     let status;
     try {
       status = await this.models.status(modelId);
@@ -85,7 +98,7 @@ export class ModelNotices {
     }
     if (status.cached || this.told.get(`${laneId} ${stage}`) !== modelId) return;
     const size = megabytesText(status.sizeBytes);
-    this.emit({
+    send({
       type: 'model.needed',
       laneId,
       stage,

@@ -8,8 +8,24 @@ function retryText(ms: number | undefined): string {
   return ms === undefined ? '' : ` Retry after ${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s.`;
 }
 
+/** A speech model the cache lacks: the recogniser's or the voice's. */
+function modelMissing(e: ErrorView): boolean {
+  return (e.stage === 'stt' || e.stage === 'tts') && /\bnot downloaded\b/.test(e.message);
+}
+
+/** The entry's heading: plain words for a speech model not downloaded, else stage and code. */
+export function errorTitle(e: ErrorView): string {
+  if (modelMissing(e))
+    return e.stage === 'stt' ? 'Speech recognition model not downloaded' : 'Voice model not downloaded';
+  return `${e.stage} · ${e.code}`;
+}
+
 /** What to do next, in words: the same again may work, or something named by the stage must change. */
-function hint(e: ErrorView): string {
+export function hint(e: ErrorView): string {
+  if (modelMissing(e))
+    return e.stage === 'stt'
+      ? 'Press Download on this lane, or type: the lane still answers typed messages.'
+      : "Press Download on this lane, or pick espeak: the reply's text still arrives.";
   if (e.retryable) return `Send again, or switch the backend.${retryText(e.retryAfterMs)}`;
   switch (e.stage) {
     case 'llm':
@@ -44,9 +60,14 @@ export function ErrorList({ laneId, testId }: { laneId: string; testId: string }
           data-retryable={String(e.retryable)}
         >
           <div className="error-body">
-            <strong className="error-code">
-              {e.stage} · {e.code}
+            <strong className="error-code" title={`${e.stage} · ${e.code}`}>
+              {errorTitle(e)}
             </strong>{' '}
+            {e.count > 1 && (
+              <span className="error-count" data-testid={`${testId}-count`} aria-label={`${e.count} times`}>
+                ×{e.count}
+              </span>
+            )}{' '}
             <span className="error-message">{e.message}</span>
             <div className="error-hint">{hint(e)}</div>
           </div>

@@ -11,6 +11,7 @@ import {
   type ChatEntry,
   type EngineEvent,
   type LaneSnapshot,
+  type ModelInfo,
   type ProviderInfo,
 } from '../../../shared/protocol';
 import type { ClockSync } from '../clock-sync';
@@ -43,7 +44,26 @@ export interface ErrorView {
   retryable: boolean;
   retryAfterMs?: number;
   turnId?: string;
+  /** How many times this same error (stage, code and message) arrived: shown as one entry, "×4". */
+  count: number;
 }
+
+/**
+ * A model the lane's speech-in or voice needs and the cache lacks (`model.needed`), until it is
+ * downloaded or the lane picks a stage that needs no model.
+ */
+export interface ModelNeedView {
+  modelId: string;
+  label: string;
+  sizeBytes: number;
+  message: string;
+  /** Bytes already on disk when a download stopped (cancelled or failed): the next one resumes there. */
+  resumeBytes?: number;
+  /** Why the last download failed. */
+  error?: string;
+}
+
+export type ModelNeeds = Partial<Record<'stt' | 'tts', ModelNeedView>>;
 
 /** A model a lane is downloading (first use of a local STT or TTS model). */
 export interface ModelDownloadView {
@@ -88,11 +108,17 @@ export interface AppState {
   providers: ProviderInfo[];
   /** The voices the engine offers, each with its TTS spec. */
   voices: { id: string; label: string; spec: string }[];
+  /** The read-only /overlay address (for OBS), from `hello`; null on a viewer page or an older engine. */
+  overlayUrl: string | null;
   lanes: Record<string, LaneView>;
   turns: Record<string, TurnView>;
   errors: Record<string, ErrorView[]>;
   /** Per lane, the model download in progress; absent when none. */
   downloads: Record<string, ModelDownloadView>;
+  /** Per lane, the models its speech stages need and the cache lacks; absent when none. */
+  modelNeeds: Record<string, ModelNeeds>;
+  /** The local models the engine knows (from `hello`), and whether each was cached then. */
+  models: ModelInfo[];
   /** Per lane, its speech providers' notices; absent when none. Kept until that provider is replaced. */
   notices: Record<string, SpeechNotices>;
 }
@@ -123,13 +149,41 @@ export function createAppStore() {
       const turn = get().turns[laneId];
       if (turn?.turnId === turnId) setTurn(laneId, { ...turn, ...patch });
     };
-    const pushError = (laneId: string, error: Omit<ErrorView, 'id'>): void =>
-      set((s) => ({
-        errors: {
-          ...s.errors,
-          [laneId]: [...(s.errors[laneId] ?? []), { ...error, id: nextErrorId++ }].slice(-MAX_ERRORS),
-        },
-      }));
+    // The same error again on the same lane is one entry with a count, moved to the end (newest).
+    const pushError = (laneId: string, error: Omit<ErrorView, 'id' | 'count'>): void =>
+      set((s) => {
+        const held = s.errors[laneId] ?? [];
+        const same = held.find(
+          (e) => e.stage === error.stage && e.code === error.code && e.message === error.message,
+        );
+        const entry: ErrorView = same
+          ? { ...same, ...error, count: same.count + 1 }
+          : { ...error, id: nextErrorId++, count: 1 };
+        const kept = held.filter((e) => e !== same);
+        return { errors: { ...s.errors, [laneId]: [...kept, entry].slice(-MAX_ERRORS) } };
+      });
+
+    /** The model's downloads end on every lane; `patch` each lane's need for it (null: drop it). */
+    const modelSettled = (modelId: string, patch: (need: ModelNeedView) => ModelNeedView | null): void =>
+      set((s) => {
+        const downloads = Object.fromEntries(
+          Object.entries(s.downloads).filter(([, d]) => d.modelId !== modelId),
+        );
+        const modelNeeds: Record<string, ModelNeeds> = {};
+        for (const [laneId, needs] of Object.entries(s.modelNeeds)) {
+          const next: ModelNeeds = {};
+          for (const stage of ['stt', 'tts'] as const) {
+            const need = needs[stage];
+            if (!need) continue;
+            const bytes = s.downloads[laneId]?.modelId === modelId ? s.downloads[laneId]?.bytes : undefined;
+            const patched =
+              need.modelId === modelId ? patch(bytes ? { ...need, resumeBytes: bytes } : need) : need;
+            if (patched) next[stage] = patched;
+          }
+          if (next.stt || next.tts) modelNeeds[laneId] = next;
+        }
+        return { downloads, modelNeeds };
+      });
 
     const clearDownload = (laneId: string): void => {
       if (!(laneId in get().downloads)) return;
@@ -148,10 +202,13 @@ export function createAppStore() {
       presets: [],
       providers: [],
       voices: [],
+      overlayUrl: null,
       lanes: {},
       turns: {},
       errors: {},
       downloads: {},
+      modelNeeds: {},
+      models: [],
       notices: {},
 
       applyEvent(event) {
@@ -182,11 +239,16 @@ export function createAppStore() {
               presets: event.presets,
               providers: event.providers,
               voices: event.voices,
+              overlayUrl: event.overlayUrl ?? null,
               lanes,
               turns,
               // A download still running reports again within a fraction of a percent; one that died
               // with an engine restart must not leave a bar behind.
               downloads: {},
+              models: event.models ?? [],
+              // The engine says a need once: a page that reconnects keeps what it was told, but not for
+              // a model cached meanwhile.
+              modelNeeds: keptNeeds(get().modelNeeds, lanes, event.models ?? []),
             });
             return;
           }
@@ -200,6 +262,7 @@ export function createAppStore() {
               return {
                 lanes: { ...s.lanes, [lane.laneId]: { ...lane, ...conversation } },
                 ...keptNotices(s.notices, known, lane),
+                ...needsAfterSpeech(s.modelNeeds, known, lane),
               };
             });
             return;
@@ -262,6 +325,29 @@ export function createAppStore() {
           case 'interrupt':
             patchTurn(event.laneId, event.turnId, { status: 'cancelled' });
             return;
+          case 'model.needed': {
+            const { laneId, stage, modelId, label, sizeBytes, message } = event;
+            set((s) => ({
+              modelNeeds: {
+                ...s.modelNeeds,
+                [laneId]: { ...s.modelNeeds[laneId], [stage]: { modelId, label, sizeBytes, message } },
+              },
+            }));
+            return;
+          }
+          case 'model.state':
+            if (event.cached) modelSettled(event.modelId, () => null);
+            else {
+              const error = event.error;
+              modelSettled(event.modelId, (need) => {
+                const { error: _old, ...rest } = need;
+                return error === undefined ? rest : { ...rest, error };
+              });
+            }
+            set((s) => ({
+              models: s.models.map((m) => (m.id === event.modelId ? { ...m, cached: event.cached } : m)),
+            }));
+            return;
           case 'model.progress': {
             const { laneId, modelId, file, bytes, total } = event;
             if (bytes >= total) clearDownload(laneId);
@@ -322,7 +408,8 @@ export function createAppStore() {
           const { [laneId]: _errors, ...errors } = s.errors;
           const { [laneId]: _download, ...downloads } = s.downloads;
           const { [laneId]: _notices, ...notices } = s.notices;
-          return { lanes, turns, errors, downloads, notices };
+          const { [laneId]: _needs, ...modelNeeds } = s.modelNeeds;
+          return { lanes, turns, errors, downloads, notices, modelNeeds };
         });
       },
     };
@@ -345,4 +432,37 @@ function keptNotices(
   if (known.speech.tts !== lane.speech.tts) delete kept.tts;
   if (kept.stt === held.stt && kept.tts === held.tts) return {};
   return { notices: { ...notices, [lane.laneId]: kept } };
+}
+
+/** A lane's need goes when that stage's spec changes: the engine says again if the new one needs a model. */
+function needsAfterSpeech(
+  needs: Record<string, ModelNeeds>,
+  known: LaneSnapshot | undefined,
+  lane: LaneSnapshot,
+): { modelNeeds: Record<string, ModelNeeds> } | Record<string, never> {
+  const held = needs[lane.laneId];
+  if (!held || !known) return {};
+  const kept: ModelNeeds = { ...held };
+  if (known.speech.stt !== lane.speech.stt) delete kept.stt;
+  if (known.speech.tts !== lane.speech.tts) delete kept.tts;
+  if (kept.stt === held.stt && kept.tts === held.tts) return {};
+  return { modelNeeds: { ...needs, [lane.laneId]: kept } };
+}
+
+/** Needs of lanes still there, for models still not cached. */
+function keptNeeds(
+  needs: Record<string, ModelNeeds>,
+  lanes: Record<string, unknown>,
+  models: ModelInfo[],
+): Record<string, ModelNeeds> {
+  const cached = new Set(models.filter((m) => m.cached).map((m) => m.id));
+  const out: Record<string, ModelNeeds> = {};
+  for (const [laneId, held] of Object.entries(needs)) {
+    if (!(laneId in lanes)) continue;
+    const kept: ModelNeeds = {};
+    if (held.stt && !cached.has(held.stt.modelId)) kept.stt = held.stt;
+    if (held.tts && !cached.has(held.tts.modelId)) kept.tts = held.tts;
+    if (kept.stt || kept.tts) out[laneId] = kept;
+  }
+  return out;
 }
