@@ -10,6 +10,7 @@ import type { Clock } from './clock';
 import { Lane, type ProviderFactory, type SpeechFactories } from './lane';
 import { listProviders } from './providers/llm/presets';
 import { listScenarios, RaceRequestError, ScenarioRace } from './conversation/race';
+import { listDemos } from './scenarios/demos';
 import { pickerVoices } from './providers/tts/picker';
 import { redactEvent } from './redact-events';
 import { errorEvent, errorMessage, ProviderError } from './errors';
@@ -197,6 +198,9 @@ export class Engine {
         return;
       case 'scenario.list':
         client.send(listScenarios(this.deps.env));
+        return;
+      case 'demo.list':
+        client.send(listDemos(this.deps.env));
         return;
     }
   }

@@ -9,6 +9,8 @@ import { Footer } from './Footer';
 import { Overlay } from '../overlay/Overlay';
 import { RaceBar } from '../race/RaceBar';
 import { RaceView } from '../race/RaceView';
+import { AskBoth } from '../keys/AskBoth';
+import { Keys } from '../keys/Keys';
 
 /** Lanes that fit side by side on a stage screen. */
 export const MAX_VISIBLE_LANES = 4;
@@ -45,6 +47,8 @@ export function App() {
         )}
       </main>
       <Overlay />
+      <AskBoth />
+      <Keys />
       <Footer />
     </div>
   );

@@ -18,6 +18,7 @@ import { Painter } from '../stream/painter';
 import { createOverlayServices, type OverlayServices } from '../overlay/overlay-services';
 import { createRaceStore, type RaceStore } from '../race/race-store';
 import { racePans } from '../race/race-actions';
+import { createPresenterStore, type PresenterStore } from '../keys/presenter-store';
 
 /** The backend a lane starts with when the engine has none. */
 export const DEFAULT_LANE_SPEC = 'fast';
@@ -39,6 +40,8 @@ export interface Services {
   meters: MeterPainter;
   /** The side-by-side race of a scenario (fed by `scenario.*` events). */
   race: RaceStore;
+  /** Demo scripts, the step reached, the key help (keys/). */
+  presenter: PresenterStore;
   /** Sends to the engine; a message that cannot be sent becomes a visible error on the lane. */
   send(message: ClientMessage): boolean;
   start(): void;
@@ -67,6 +70,7 @@ export function createServices(connection: () => Promise<EngineConnection>): Ser
   });
   const meters = new MeterPainter();
   const race = createRaceStore();
+  const presenter = createPresenterStore();
   lanes.getState().onRemoved((laneId) => {
     store.getState().forgetLane(laneId);
     live.forgetLane(laneId);
@@ -82,10 +86,12 @@ export function createServices(connection: () => Promise<EngineConnection>): Ser
         overlay.apply(event);
         voice.handleEvent(event);
         race.getState().applyEvent(event);
+        presenter.getState().applyEvent(event);
         // Last: a new lane appears once every store has it, and a lane that went is forgotten by all.
         lanes.getState().applyEvent(event);
         if (event.type === 'hello') {
           client?.send({ type: 'scenario.list' });
+          client?.send({ type: 'demo.list' });
           if (event.lanes.length === 0) {
             client?.send({ type: 'lane.create', spec: DEFAULT_LANE_SPEC, ...DEFAULT_LANE_SPEECH });
           }
@@ -118,6 +124,7 @@ export function createServices(connection: () => Promise<EngineConnection>): Ser
     voice,
     meters,
     race,
+    presenter,
     send(message) {
       const sent = engine.send(message);
       if (!sent && 'laneId' in message && message.laneId !== undefined) {

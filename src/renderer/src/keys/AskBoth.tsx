@@ -1,0 +1,48 @@
+import { useMemo, useState, type KeyboardEvent } from 'react';
+import { MAX_USER_TEXT_CHARS } from '../../../shared/protocol';
+import { useServices } from '../app/services';
+import { useAppStore } from '../store/use-app-store';
+import { useLaneOrder } from '../store/use-lane-order';
+import { askEveryLane } from './demo-runner';
+import { stepTarget } from './Keys';
+
+/**
+ * One question to every lane at once (typed): the side-by-side comparison on a human question.
+ * Enter sends; each lane gets its own `chat.send`, as if typed into its composer.
+ */
+export function AskBoth() {
+  const services = useServices();
+  const target = useMemo(() => stepTarget(services), [services]);
+  const laneCount = useLaneOrder().length;
+  const connected = useAppStore((s) => s.connection.status === 'open');
+  const [text, setText] = useState('');
+  const canSend = connected && laneCount > 0 && text.trim() !== '';
+  const submit = (): void => {
+    if (canSend && askEveryLane(target, text) > 0) setText('');
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>): void => {
+    if (e.key === 'Enter' && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      submit();
+    }
+  };
+  if (laneCount < 2) return null;
+  return (
+    <div className="ask-both" data-testid="ask-both">
+      <input
+        type="text"
+        className="ask-both-input"
+        data-testid="ask-both-input"
+        aria-label={`Ask all ${laneCount} lanes`}
+        maxLength={MAX_USER_TEXT_CHARS}
+        placeholder={`Ask all ${laneCount} lanes the same question — Enter sends`}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={onKeyDown}
+      />
+      <button type="button" data-testid="ask-both-send" disabled={!canSend} onClick={submit}>
+        Ask all {laneCount}
+      </button>
+    </div>
+  );
+}
