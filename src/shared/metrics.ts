@@ -31,7 +31,11 @@ export const LlmTurnMetrics = z.object({
   /** Hidden reasoning tokens. */
   reasoningTokens: z.number(),
   tokenCountSource: z.enum(['usage', 'chunks']),
-  /** Decode rate from first to last token, tokens per second (all generated tokens); null below 2 tokens. */
+  /**
+   * Decode rate, tokens per second (all generated tokens): measured from first to last token when
+   * that stretch is long enough (`streamRate`), else the provider's own decode time; null when neither
+   * is trustworthy (a short reply), so no figure is shown rather than a wrong one.
+   */
   tokensPerSecond: z.number().nullable(),
   /** First token → last token. */
   genMs: z.number(),
@@ -40,6 +44,35 @@ export const LlmTurnMetrics = z.object({
   providerTiming: ProviderTiming.optional(),
 });
 export type LlmTurnMetrics = z.infer<typeof LlmTurnMetrics>;
+
+/**
+ * The least a stream must span for its own first → last token rate to be shown. Tokens reach us in
+ * bursts (the server writes what is due at each timer wake, TCP coalesces, the reader takes a whole
+ * read at once), so each stamp can be off by a millisecond or two. Over 100 ms that is at most ~2 %;
+ * over the 4 ms of a 9-token reply at 2,000 tok/s it doubled the figure. 20 tokens keeps a slow lane
+ * (60 tok/s: 100 ms is 6 tokens) from a rate over a handful of gaps, where one late token is 20 %.
+ */
+export const MIN_RATE_TOKENS = 20;
+export const MIN_RATE_SPAN_MS = 100;
+
+/**
+ * Tokens per second over a stream's own stamps, or null when the stretch is too short to trust.
+ * `generated` tokens arrived between `firstAtMs` and `lastAtMs`; `firstBurst` of them arrived together
+ * with the first one (same read): they were made before the first stamp, so they are not counted in
+ * the interval that follows it.
+ */
+export function streamRate(
+  generated: number,
+  firstBurst: number,
+  firstAtMs: number | null,
+  lastAtMs: number | null,
+): number | null {
+  if (firstAtMs === null || lastAtMs === null) return null;
+  const spanMs = lastAtMs - firstAtMs;
+  if (generated < MIN_RATE_TOKENS || spanMs < MIN_RATE_SPAN_MS) return null;
+  const after = generated - Math.max(1, Math.min(firstBurst, generated));
+  return after > 0 ? (after * 1000) / spanMs : null;
+}
 
 /**
  * What of the conversation a request sent (see src/main/engine/context-window.ts). The budget is in

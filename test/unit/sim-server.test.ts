@@ -125,7 +125,8 @@ describe('OpenAI-compatible API', () => {
     const tokens = res.usage!.completion_tokens;
     expect(elapsedMs).toBeGreaterThanOrEqual(100 + ((tokens - 1) / 1000) * 1000 - 5);
     const timeInfo = (res as unknown as { time_info: TimeInfo }).time_info;
-    expect(timeInfo.prompt_time).toBeGreaterThanOrEqual(0.095);
+    // The configured TTFT counts from arrival: queue (reading the body) is part of it.
+    expect(timeInfo.queue_time + timeInfo.prompt_time).toBeGreaterThanOrEqual(0.095);
     expect(timeInfo.total_time).toBeLessThanOrEqual(elapsedMs / 1000 + 0.001);
   });
 
@@ -156,9 +157,9 @@ describe('OpenAI-compatible API', () => {
       'queue_time',
       'total_time',
     ]);
-    expect(t.prompt_time).toBeGreaterThanOrEqual(0.045);
+    expect(t.queue_time + t.prompt_time).toBeGreaterThanOrEqual(0.045);
     expect(t.prompt_time).toBeLessThan(0.3);
-    // Decode time of N tokens at 2,000 tok/s is (N-1)/2000 s; a late first wake shortens it a little.
+    // Decode time of N tokens at 2,000 tok/s is (N-1)/2000 s, as generated: a late wake does not change it.
     expect(t.completion_time).toBeGreaterThanOrEqual((kinds.length - 1) / 2000 - 0.01);
     expect(t.completion_time).toBeLessThan((kinds.length - 1) / 2000 + 0.1);
     expect(t.queue_time + t.prompt_time + t.completion_time).toBeLessThanOrEqual(t.total_time + 1e-6);

@@ -72,9 +72,14 @@ export function runCompletion(
     startedAtMs,
     firstTokenAtMs: null,
     lastTokenAtMs: null,
+    firstDueAtMs: null,
+    lastDueAtMs: null,
     endAtMs: startedAtMs,
   };
-  const schedule = makeSchedule({ ...knobs, startMs: startedAtMs, count: tokens.length });
+  // The configured TTFT counts from the request's arrival, as a real server's does: reading the body
+  // and planning the reply happen within it, not before it (on a busy machine they took up to 48 ms,
+  // and a lane configured at ttft=150 read 180 on its first turn).
+  const schedule = makeSchedule({ ...knobs, startMs: ctx.arrivedAtMs, count: tokens.length });
   // Index at which a mid-stream fault fires: when that token would be due, or at the end if sooner.
   const cut = fault ? fault.afterTokens : Infinity;
   const faultAt = (to: number): boolean => to > cut || (to === tokens.length && tokens.length <= cut);
@@ -91,6 +96,8 @@ export function runCompletion(
     if (end <= from) return;
     timeline.firstTokenAtMs ??= now;
     timeline.lastTokenAtMs = now;
+    timeline.firstDueAtMs ??= schedule.dueMs(from);
+    timeline.lastDueAtMs = schedule.dueMs(end - 1);
   };
 
   if (request.stream) {

@@ -17,6 +17,9 @@ import { errorMessage } from '../errors';
 
 export { SIM_MODEL_ID };
 
+/** How long an idle connection to the simulated backend stays open, ms. */
+const SIM_KEEP_ALIVE_MS = 10 * 60_000;
+
 export interface SimServerOptions {
   /** Interface to listen on; default 127.0.0.1 (never exposed beyond the machine unless asked). */
   host?: string;
@@ -60,6 +63,10 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
       internalError(res, err);
     }
   });
+  // Node's default 5 s would close the engine's warm connection while a presenter sets up the next
+  // lane; the first turn after that paid a new connection and cold code on its TTFT. The client
+  // (undici) keeps a socket as long as the server's Keep-Alive header allows.
+  server.keepAliveTimeout = SIM_KEEP_ALIVE_MS;
 
   function dispatch(req: IncomingMessage, res: ServerResponse, arrivedAtMs: number): void {
     // Split by hand: `new URL` throws on request targets such as "//".

@@ -23,6 +23,14 @@ export interface Timeline {
   firstTokenAtMs: number | null;
   /** Last token sent; null if none was. */
   lastTokenAtMs: number | null;
+  /**
+   * Due times of the first and last token sent: when the simulated model made them; null if none
+   * was sent. Sends come in bursts at each timer wake, so a send can be a millisecond or two after its
+   * due time; a real provider's `prompt_time` and `completion_time` also time its generation, not
+   * when the bytes left. A 9-token reply at 2,000 tok/s takes 4 ms: a late first send made it 2.5.
+   */
+  firstDueAtMs: number | null;
+  lastDueAtMs: number | null;
   /** Final chunk or response body sent. */
   endAtMs: number;
 }
@@ -33,7 +41,7 @@ export interface TimeInfo {
   queue_time: number;
   /** Generation start → first token: the simulated prefill (TTFT). */
   prompt_time: number;
-  /** First → last token: decode time. */
+  /** First → last token: decode time (as generated; see Timeline.firstDueAtMs). */
   completion_time: number;
   /** Arrival → end. */
   total_time: number;
@@ -63,11 +71,11 @@ export function makeUsage(promptTokens: number, answerTokens: number, reasoningT
 
 export function makeTimeInfo(t: Timeline): TimeInfo {
   const s = (ms: number): number => Math.max(0, ms) / 1000;
-  const first = t.firstTokenAtMs ?? t.endAtMs;
+  const first = t.firstDueAtMs ?? t.endAtMs;
   return {
     queue_time: s(t.startedAtMs - t.arrivedAtMs),
     prompt_time: s(first - t.startedAtMs),
-    completion_time: s((t.lastTokenAtMs ?? first) - first),
+    completion_time: s((t.lastDueAtMs ?? first) - first),
     total_time: s(t.endAtMs - t.arrivedAtMs),
     created: Date.now() / 1000,
   };

@@ -85,6 +85,11 @@ class Turn {
   private reasoningText = '';
   private answerChunks = 0;
   private reasoningChunks = 0;
+  /** Network reads of the response body so far, and the one that carried the first delta. */
+  private reads = 0;
+  private firstRead = -1;
+  /** Deltas that came in the first delta's read: one burst, all stamped at its arrival. */
+  private firstReadChunks = 0;
   private finishReason: string | null = null;
   private usage: unknown = undefined;
   private timeInfo: unknown = undefined;
@@ -182,6 +187,7 @@ class Turn {
           if (typeof reasoning === 'string' && reasoning !== '') {
             const atMs = clock.now();
             if (this.firstTokenAtMs === null) this.onFirstToken(atMs);
+            if (this.reads === this.firstRead) this.firstReadChunks++;
             this.lastTokenAtMs = atMs;
             this.reasoningChunks++;
             this.reasoningText += reasoning;
@@ -192,6 +198,7 @@ class Turn {
             const atMs = clock.now();
             if (this.firstTokenAtMs === null) this.onFirstToken(atMs);
             if (this.firstAnswerTokenAtMs === null) this.firstAnswerTokenAtMs = atMs;
+            if (this.reads === this.firstRead) this.firstReadChunks++;
             this.lastTokenAtMs = atMs;
             this.answerChunks++;
             this.text += content;
@@ -240,10 +247,14 @@ class Turn {
     this.contentType = res.headers.get('content-type');
     if (!res.ok || res.body === null) return res;
     const touch = this.touch;
+    const onRead = (): void => {
+      this.reads++;
+    };
     const body = res.body.pipeThrough(
       new TransformStream<Uint8Array, Uint8Array>({
         transform(bytes, controller) {
           touch();
+          onRead();
           controller.enqueue(bytes);
         },
       }),
@@ -257,6 +268,7 @@ class Turn {
 
   private onFirstToken(atMs: number): void {
     this.firstTokenAtMs = atMs;
+    this.firstRead = this.reads;
     if (this.config.firstTokenGraceMs > 0) {
       this.disarmStall();
       this.armStall(this.config.stallTimeoutMs);
@@ -300,6 +312,7 @@ class Turn {
         lastTokenAtMs: this.lastTokenAtMs,
         answerChunks: this.answerChunks,
         reasoningChunks: this.reasoningChunks,
+        firstReadChunks: this.firstReadChunks,
         usage: this.usage,
         timeInfo: this.timeInfo,
         groqUsage: this.groqUsage,

@@ -5,7 +5,7 @@
  * text arrived fine, only the provider's bookkeeping is unusable, so we fall back to our own counts.
  */
 import { z } from 'zod';
-import type { LlmTurnMetrics, ProviderTiming } from '../../../../shared/metrics';
+import { streamRate, type LlmTurnMetrics, type ProviderTiming } from '../../../../shared/metrics';
 
 const count = z.number().int().nonnegative();
 
@@ -34,6 +34,11 @@ export interface StreamRecord {
   answerChunks: number;
   /** Non-empty reasoning deltas. */
   reasoningChunks: number;
+  /**
+   * Deltas (answer or reasoning) that came in the same network read as the first one; 1 when unknown.
+   * They were generated before the first stamp, so the rate after it does not count them.
+   */
+  firstReadChunks?: number;
   usage: unknown;
   timeInfo: unknown;
   groqUsage: unknown;
@@ -57,6 +62,7 @@ export function buildMetrics(r: StreamRecord): LlmTurnMetrics {
       ? Math.max(0, r.lastTokenAtMs - r.firstTokenAtMs)
       : 0;
   const generated = tokens + reasoningTokens;
+  const timing = providerTiming(r.timeInfo, 'time_info') ?? providerTiming(r.groqUsage, 'x_groq');
   const metrics: LlmTurnMetrics = {
     requestAtMs: r.requestAtMs,
     firstTokenAtMs: r.firstTokenAtMs,
@@ -66,14 +72,31 @@ export function buildMetrics(r: StreamRecord): LlmTurnMetrics {
     tokens,
     reasoningTokens,
     tokenCountSource,
-    // n tokens span n − 1 gaps; a rate over a zero interval (one read carried them all) means nothing.
-    tokensPerSecond: generated >= 2 && genMs > 0 ? (generated - 1) / (genMs / 1000) : null,
+    tokensPerSecond: decodeRate(r, generated, timing),
     genMs,
     totalMs: r.endAtMs - r.requestAtMs,
   };
-  const timing = providerTiming(r.timeInfo, 'time_info') ?? providerTiming(r.groqUsage, 'x_groq');
   if (timing) metrics.providerTiming = timing;
   return metrics;
+}
+
+/**
+ * Our own first → last token rate when the stream ran long enough to measure (`streamRate`); else the
+ * provider's own decode time, which it measures where the tokens are made, before any network burst;
+ * else null. A short reply shows no rate rather than 4,400 tok/s on a 2,000 tok/s lane.
+ */
+function decodeRate(r: StreamRecord, generated: number, timing: ProviderTiming | undefined): number | null {
+  const chunks = r.answerChunks + r.reasoningChunks;
+  // The first read's share of the provider's count: deltas and tokens are one-to-one on most servers.
+  const firstBurst = chunks > 0 ? Math.round(((r.firstReadChunks ?? 1) * generated) / chunks) : 1;
+  const own = streamRate(generated, firstBurst, r.firstTokenAtMs, r.lastTokenAtMs);
+  if (own !== null) return own;
+  // n tokens take n − 1 gaps after the first.
+  const completionMs = timing?.completionMs;
+  if (completionMs !== undefined && completionMs > 0 && generated >= 2) {
+    return ((generated - 1) * 1000) / completionMs;
+  }
+  return null;
 }
 
 function providerTiming(raw: unknown, source: ProviderTiming['source']): ProviderTiming | undefined {
