@@ -47,6 +47,10 @@ const COMMANDS: Record<CommandName, { help: string; load: () => Promise<Run> }> 
     help: 'two bots talk on 1–4 lanes side by side (--scenario NAME)',
     load: async () => (await import('./converse')).converseCommand,
   },
+  preflight: {
+    help: 'check what a talk needs: keys, providers (TTFT), models, voice, disk',
+    load: async () => (await import('./preflight')).preflightCommand,
+  },
   bench: {
     help: 'measure the token path and the client (figures for BENCHMARKS.md)',
     load: async () => (await import('./bench')).benchCommand,

@@ -12,6 +12,7 @@ export const USAGES = {
   web: 'dialtone web [--port N]',
   converse:
     'dialtone converse --scenario NAME [--lane SPEC]... [--max-turns N] [--no-speech] [--live] [--list] [--json]',
+  preflight: 'dialtone preflight [--lane SPEC]... [--stt SPEC] [--tts SPEC] [--json]',
   bench:
     'dialtone bench [--only client|token-path|vad|speech|kokoro|turn|browser-audio|overlay] [--quick] [--json]',
 } as const;
