@@ -105,6 +105,26 @@ describe('a model the lane needs', () => {
     expect(s().modelNeeds.a).toBeUndefined();
   });
 
+  it('is the one message: the same "not downloaded" errors from each utterance add nothing', () => {
+    const store = createAppStore();
+    const s = () => store.getState();
+    s().applyEvent(laneState('local:model=whisper-tiny.en'));
+    s().applyEvent(needed);
+    s().applyEvent({
+      type: 'model.progress',
+      laneId: 'a',
+      modelId: 'whisper-tiny.en',
+      file: 'tokenizer.json',
+      bytes: 1_000_000,
+      total: 43_536_374,
+    });
+    for (let i = 0; i < 3; i++) s().applyEvent(sttError());
+    expect(s().errors.a ?? []).toHaveLength(0);
+    expect(s().downloads.a?.bytes).toBe(1_000_000); // the download under way keeps its bar
+    s().applyEvent(sttError('the recogniser failed on this audio'));
+    expect(s().errors.a).toHaveLength(1);
+  });
+
   it('goes when the lane types instead', () => {
     const store = createAppStore();
     const s = () => store.getState();
