@@ -15,6 +15,9 @@ import { pickerVoices } from './providers/tts/picker';
 import { redactEvent } from './redact-events';
 import { errorEvent, errorMessage, ProviderError } from './errors';
 import { redact } from '../../shared/redact';
+import type { EngineSettings } from './settings';
+import { ModelManager } from './models/manager';
+import { ModelNotices } from './models/model-notices';
 
 export interface EngineClient {
   send(event: EngineEvent): void;
@@ -36,6 +39,8 @@ export class Engine {
   race: ScenarioRace | null = null;
   /** Microphone frames that named no existing lane. */
   unroutedAudioFrames = 0;
+  /** Settings that last across restarts (see settings.ts); null: nothing is saved. */
+  settings: EngineSettings | null = null;
 
   constructor(
     private readonly deps: {
@@ -44,7 +49,12 @@ export class Engine {
       speech: SpeechFactories;
       env: Record<string, string | undefined>;
     },
-  ) {}
+  ) {
+    this.modelNotices = new ModelNotices(new ModelManager({ env: deps.env }), this.broadcast);
+  }
+
+  /** Missing speech models: said once per lane, fetched on request (`model.fetch`). */
+  private readonly modelNotices: ModelNotices;
 
   connect(client: EngineClient): () => void {
     this.clients.add(client);
@@ -58,7 +68,10 @@ export class Engine {
       providers: listProviders(this.deps.env),
       voices: pickerVoices(),
       recentTurns: [...this.lanes.values()].flatMap((lane) => lane.recentTurns()),
+      models: this.modelNotices.list(),
     });
+    this.modelNotices.greet((event) => client.send(redactEvent(event)));
+    if (this.settings) client.send(this.settings.event());
     return () => this.clients.delete(client);
   }
 
@@ -66,6 +79,9 @@ export class Engine {
   broadcast = (event: EngineEvent): void => {
     const safe = redactEvent(event);
     for (const client of this.clients) client.send(safe);
+    this.settings?.observe(this, safe);
+    if (safe.type === 'lane.state') this.modelNotices.laneChanged(safe.lane);
+    else if (safe.type === 'lane.removed') this.modelNotices.laneRemoved(safe.laneId);
   };
 
   /** Every frame of speech sent to the clients (turn audio for playback). */
@@ -199,8 +215,17 @@ export class Engine {
       case 'scenario.list':
         client.send(listScenarios(this.deps.env));
         return;
+      case 'settings.set':
+        this.settings?.apply(msg);
+        return;
       case 'demo.list':
         client.send(listDemos(this.deps.env));
+        return;
+      case 'model.fetch':
+        this.modelNotices.fetch(msg.modelId, msg.laneId);
+        return;
+      case 'model.cancel':
+        this.modelNotices.cancel(msg.modelId);
         return;
     }
   }
@@ -260,6 +285,7 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    this.modelNotices.close();
     this.race?.stop();
     await Promise.all([...this.lanes.values()].map((lane) => lane.close()));
     this.lanes.clear();
