@@ -55,6 +55,10 @@ describe('race', () => {
     ]);
     await page.locator('[data-testid="race-view"][data-scenario="goodbye"]').waitFor();
     await expect.poll(() => page.getByTestId('race-lane').count()).toBe(2);
+    // A race puts the stage up; the pan sliders are in the setup view (key S).
+    await page.locator('.app[data-view="stage"]').waitFor();
+    await page.keyboard.press('s');
+    await page.locator('.app[data-view="setup"]').waitFor();
     const pan = (laneId: string) =>
       page.locator(`[data-testid="lane"][data-lane-id="${laneId}"] [data-testid="voice-pan"]`).inputValue();
     await expect.poll(() => pan('race-1')).toBe('-0.7');
@@ -116,7 +120,9 @@ describe('race', () => {
       await expect.poll(() => lines.count()).toBe(f.turns);
     }
     expect(await page.locator('.race-winner').getAttribute('data-lane-id')).toBe('race-1');
-    // The overlay follows the race lanes too.
+    // The overlay follows the race lanes too (the full overlay is in the setup view).
+    await page.keyboard.press('s');
+    await page.locator('.app[data-view="setup"]').waitFor();
     for (const id of ['race-1', 'race-2']) {
       await page.locator(`[data-testid="overlay-lane"][data-lane-id="${id}"]`).waitFor();
     }

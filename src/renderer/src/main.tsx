@@ -16,6 +16,7 @@ import './styles/conversation.css';
 import './styles/audio.css';
 import './styles/overlay.css';
 import './styles/race.css';
+import './styles/stage.css';
 import './styles/keys.css';
 
 const root = document.getElementById('root');

@@ -4,6 +4,7 @@ import { DEFAULT_LANE_SPEC, DEFAULT_LANE_SPEECH, useServices } from './services'
 import { ENGINE_ERRORS } from '../store/app-store';
 import { ErrorList } from '../lanes/ErrorList';
 import { LanePanel } from '../lanes/LanePanel';
+import { KeysPanel } from '../lanes/KeysPanel';
 import { AudioBar } from './AudioBar';
 import { Footer } from './Footer';
 import { Overlay } from '../overlay/Overlay';
@@ -11,6 +12,8 @@ import { RaceBar } from '../race/RaceBar';
 import { RaceView } from '../race/RaceView';
 import { AskBoth } from '../keys/AskBoth';
 import { Keys } from '../keys/Keys';
+import { StageView, useStageKeys, ViewToggle } from '../stage/StageView';
+import { useViewMode } from '../stage/view-store';
 
 /** Lanes that fit side by side on a stage screen. */
 export const MAX_VISIBLE_LANES = 4;
@@ -20,33 +23,52 @@ export function App() {
   const laneOrder = useLaneOrder();
   const ready = useAppStore((s) => s.ready);
   const connected = useAppStore((s) => s.connection.status === 'open');
+  const mode = useViewMode();
+  useStageKeys();
   return (
-    <div className="app">
+    <div className={`app app-${mode}`} data-view={mode}>
       <header className="app-head">
         <h1>Dialtone</h1>
         <p className="tagline">hear the speed of inference</p>
-        <button
-          type="button"
-          data-testid="add-lane"
-          disabled={!connected || laneOrder.length >= MAX_VISIBLE_LANES}
-          onClick={() => send({ type: 'lane.create', spec: DEFAULT_LANE_SPEC, ...DEFAULT_LANE_SPEECH })}
-        >
-          + lane
-        </button>
-      </header>
-      <RaceBar />
-      <RaceView />
-      <AudioBar />
-      <ErrorList laneId={ENGINE_ERRORS} testId="engine-error" />
-      <main className="lanes" data-lanes={laneOrder.length}>
-        {laneOrder.map((laneId) => (
-          <LanePanel key={laneId} laneId={laneId} />
-        ))}
-        {laneOrder.length === 0 && (
-          <p className="placeholder">{ready ? 'Creating a lane…' : 'Connecting to the engine…'}</p>
+        <ViewToggle />
+        {mode === 'setup' && (
+          <button
+            type="button"
+            data-testid="add-lane"
+            disabled={!connected || laneOrder.length >= MAX_VISIBLE_LANES}
+            onClick={() => send({ type: 'lane.create', spec: DEFAULT_LANE_SPEC, ...DEFAULT_LANE_SPEECH })}
+          >
+            + lane
+          </button>
         )}
-      </main>
-      <Overlay />
+      </header>
+      <RaceBar stage={mode === 'stage'} />
+      {mode === 'stage' ? (
+        <>
+          <ErrorList laneId={ENGINE_ERRORS} testId="engine-error" />
+          {laneOrder.length === 0 ? (
+            <p className="placeholder">{ready ? 'Creating a lane…' : 'Connecting to the engine…'}</p>
+          ) : (
+            <StageView />
+          )}
+        </>
+      ) : (
+        <>
+          <RaceView />
+          <AudioBar />
+          <ErrorList laneId={ENGINE_ERRORS} testId="engine-error" />
+          <main className="lanes" data-lanes={laneOrder.length}>
+            {laneOrder.map((laneId) => (
+              <LanePanel key={laneId} laneId={laneId} />
+            ))}
+            {laneOrder.length === 0 && (
+              <p className="placeholder">{ready ? 'Creating a lane…' : 'Connecting to the engine…'}</p>
+            )}
+          </main>
+          <Overlay />
+          <KeysPanel />
+        </>
+      )}
       <AskBoth />
       <Keys />
       <Footer />

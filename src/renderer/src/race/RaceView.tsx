@@ -1,13 +1,14 @@
 /**
- * The race view: per lane a track whose fill is lines spoken over the scenario's length, so the
- * faster lane's lead shows as it grows, with the running clock and dead air so far; then each lane's
- * finish line and who won by how much. The clock ticks through refs in one animation-frame loop.
+ * The race view: per lane a track on a shared time axis, one tick per spoken line and the fill up to
+ * the latest, so the faster lane's lead shows as it grows, with its line count, the running clock
+ * and dead air so far; then each lane's finish line and who won by how much. The clock ticks through refs in one animation-frame loop.
  */
 import { useEffect, useLayoutEffect, useRef, type RefObject } from 'react';
 import { useServices } from '../app/services';
 import { useAppStore } from '../store/use-app-store';
 import { raceOver, ranking, type RaceLane, type RaceState } from './race-store';
 import { useRaceStore } from './use-race-store';
+import { backendWords } from '../stage/backend-words';
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
@@ -17,15 +18,25 @@ function millis(ms: number | null): string {
   return ms === null ? '—' : `${Math.round(ms).toLocaleString('en-US')} ms`;
 }
 
+/** Steps of the race's time axis: it grows by whole steps, so ticks already drawn rarely move. */
+const AXIS_STEP_MS = 30_000;
+
 /**
- * Lines the track is drawn against: the first clean finisher's count once known, before that a bit
- * more than the leader has spoken (the scenario's length is not known ahead).
+ * The time the tracks are drawn against (ms from the start). The scenario's length in lines is not
+ * known ahead (a stop rule ends it), so the tracks are time: each spoken line is a tick where it
+ * landed, and a lane's fill reaches its latest line. The axis covers every line seen, with headroom.
  */
-function trackLength(s: RaceState): number {
-  const done = ranking(s)[0]?.finish?.turns;
-  const most = Math.max(0, ...s.laneOrder.map((id) => s.lanes[id]?.turns ?? 0));
-  if (done !== undefined) return Math.max(done, most, 1);
-  return Math.max(6, most + 2, Math.ceil(most * 1.25));
+function axisMs(s: RaceState): number {
+  const start = s.startedAt ?? 0;
+  let latest = 0;
+  for (const id of s.laneOrder) {
+    const lane = s.lanes[id];
+    if (!lane) continue;
+    const last = lane.lineAt[lane.lineAt.length - 1];
+    if (last !== undefined) latest = Math.max(latest, last - start);
+    if (lane.finish) latest = Math.max(latest, lane.finish.totalMs);
+  }
+  return Math.max(AXIS_STEP_MS, Math.ceil((latest + 5_000) / AXIS_STEP_MS) * AXIS_STEP_MS);
 }
 
 function Lead() {
@@ -85,7 +96,10 @@ function FinishLine({
         {seconds(f.totalMs)}
       </span>
       <span className="race-stat">
-        dead air <b data-testid="race-dead-air">{seconds(f.deadAirMs)}</b>
+        dead air{' '}
+        <b className="race-dead-air" data-testid="race-dead-air">
+          {seconds(f.deadAirMs)}
+        </b>
       </span>
       <span className="race-stat">
         turns <b data-testid="race-turns">{f.turns}</b>
@@ -108,8 +122,13 @@ function FinishLine({
   );
 }
 
-function Track({ laneId, length }: { laneId: string; length: number }) {
+function Track({ laneId, axis }: { laneId: string; axis: number }) {
   const lane = useRaceStore((s) => s.lanes[laneId]);
+  const startedAt = useRaceStore((s) => s.startedAt ?? 0);
+  const words = useAppStore((s) => {
+    const l = s.lanes[laneId];
+    return l ? backendWords(l, (id) => s.providers.find((p) => p.id === id)?.label) : null;
+  });
   const replay = useAppStore((s) => s.lanes[laneId]?.provider === 'replay');
   const winner = useRaceStore((s) => ranking(s)[0]?.laneId === laneId && raceOver(s));
   const marginMs = useRaceStore((s) => {
@@ -118,11 +137,22 @@ function Track({ laneId, length }: { laneId: string; length: number }) {
     return first !== undefined && mine !== undefined ? mine - first : null;
   });
   const fill = useRef<HTMLDivElement>(null);
-  const share = lane ? Math.min(1, lane.turns / length) : 0;
+  const ticks = useRef<HTMLDivElement>(null);
+  const lastAt = lane?.lineAt[lane.lineAt.length - 1];
+  const reachedMs = lane?.finish ? lane.finish.totalMs : lastAt !== undefined ? lastAt - startedAt : 0;
+  const share = Math.min(1, Math.max(0, reachedMs / axis));
+  const lineAt = lane?.lineAt;
   // CSSOM, not a style attribute: the page's CSP has no inline styles.
   useLayoutEffect(() => {
     if (fill.current) fill.current.style.transform = `scaleX(${share.toFixed(4)})`;
-  }, [share]);
+    const marks = ticks.current?.children;
+    if (!marks || !lineAt) return;
+    [...marks].forEach((mark, i) => {
+      const at = lineAt[i];
+      if (mark instanceof HTMLElement && at !== undefined)
+        mark.style.left = `${Math.min(100, ((at - startedAt) / axis) * 100).toFixed(2)}%`;
+    });
+  }, [share, lineAt, axis, startedAt]);
   if (!lane) return null;
   return (
     <div
@@ -139,25 +169,34 @@ function Track({ laneId, length }: { laneId: string; length: number }) {
             replay
           </span>
         )}
-        <span className="race-spec" title={lane.spec}>
-          {lane.spec}
+        <span className="race-spec" title={lane.spec} data-testid="race-backend">
+          {words ?? lane.spec}
         </span>
         <span className="race-count" data-testid="race-count">
-          {lane.turns} / {length} lines
+          {lane.turns} line{lane.turns === 1 ? '' : 's'}
         </span>
         <span className="race-clock" data-testid="race-elapsed" data-race-clock={laneId}>
           {lane.finish ? seconds(lane.finish.totalMs) : '0.0 s'}
         </span>
       </div>
-      <div className="race-track" aria-label={`${lane.label}: ${lane.turns} of ${length} lines`}>
+      <div
+        className="race-track"
+        data-axis-ms={axis}
+        aria-label={`${lane.label}: ${lane.turns} lines in ${seconds(reachedMs)}`}
+      >
         <div ref={fill} className={`race-fill${lane.finish ? ' race-fill-done' : ''}`} />
+        <div ref={ticks} className="race-ticks">
+          {lane.lineAt.map((_, i) => (
+            <i key={i} className="race-tick" />
+          ))}
+        </div>
       </div>
       {lane.finish ? (
         <FinishLine lane={lane} winner={winner} marginMs={marginMs} />
       ) : (
         <p className="race-now" data-testid="race-now">
           <span className="race-stat">
-            dead air <b>{seconds(lane.deadAirMs)}</b>
+            dead air <b className="race-dead-air">{seconds(lane.deadAirMs)}</b>
           </span>
           {lane.speaker !== null && (
             <>
@@ -200,7 +239,7 @@ export function RaceView() {
   const speech = useRaceStore((s) => s.speech);
   const warnings = useRaceStore((s) => s.warnings);
   const laneOrder = useRaceStore((s) => s.laneOrder);
-  const length = useRaceStore(trackLength);
+  const axis = useRaceStore(axisMs);
   const over = useRaceStore(raceOver);
   useRaceClock(root);
   if (laneOrder.length === 0) return null;
@@ -215,6 +254,9 @@ export function RaceView() {
     >
       <header className="race-head">
         <h2 className="race-title">{title}</h2>
+        <span className="race-axis">
+          track: {seconds(axis).replace('.0 s', ' s')} of race time, one tick per line
+        </span>
         {!speech && <span className="badge">text race</span>}
         <Lead />
       </header>
@@ -226,7 +268,7 @@ export function RaceView() {
         </ul>
       )}
       {laneOrder.map((id) => (
-        <Track key={id} laneId={id} length={length} />
+        <Track key={id} laneId={id} axis={axis} />
       ))}
     </section>
   );

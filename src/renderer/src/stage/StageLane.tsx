@@ -1,0 +1,54 @@
+import { useServices } from '../app/services';
+import { Composer } from '../lanes/Composer';
+import { Conversation } from '../lanes/Conversation';
+import { ErrorList } from '../lanes/ErrorList';
+import { useAppStore } from '../store/use-app-store';
+import { backendWords } from './backend-words';
+import { SilenceBreakdown, WaitingCounter } from './StageFigures';
+
+/**
+ * A lane as the audience sees it: its name and backend in plain words, how long the listener has
+ * been waiting, the transcript in large type, where the last silence went, and the composer. No
+ * pickers, knobs or spec fields: those are in the setup view.
+ */
+export function StageLane({ laneId }: { laneId: string }) {
+  const { send } = useServices();
+  const lane = useAppStore((s) => s.lanes[laneId]);
+  const turn = useAppStore((s) => s.turns[laneId]);
+  const providers = useAppStore((s) => s.providers);
+  const connected = useAppStore((s) => s.connection.status === 'open');
+  if (!lane) return null;
+  const busy =
+    (lane.state !== 'idle' && lane.state !== 'listening') ||
+    turn?.status === 'sending' ||
+    turn?.status === 'running';
+  const words = backendWords(lane, (id) => providers.find((p) => p.id === id)?.label);
+  return (
+    <section
+      className="lane stage-lane"
+      data-testid="lane"
+      data-lane-id={laneId}
+      data-state={lane.state}
+      aria-label={`Lane ${lane.label}`}
+    >
+      <header className="stage-lane-head">
+        <h2 className="stage-lane-name" data-testid="stage-lane-name">
+          {lane.label}
+        </h2>
+        <span className="stage-backend stage-label" data-testid="stage-backend">
+          {words}
+        </span>
+      </header>
+      <WaitingCounter laneId={laneId} />
+      <ErrorList laneId={laneId} testId="lane-error" />
+      <Conversation lane={lane} turn={turn} />
+      <SilenceBreakdown laneId={laneId} />
+      <Composer
+        laneId={laneId}
+        busy={busy}
+        connected={connected}
+        onCancel={() => send({ type: 'turn.cancel', laneId })}
+      />
+    </section>
+  );
+}
