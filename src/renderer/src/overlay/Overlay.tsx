@@ -12,6 +12,7 @@ import { Roofline } from './Roofline';
 import { download, stamp, timelinesCsv, timelinesJson } from './export';
 import { overlayPng } from './png';
 import { SEGMENTS } from './segments';
+import { overlayPageOptions, shownLanes } from './overlay-page';
 
 function ClockBound() {
   const overlay = useOverlay();
@@ -78,11 +79,33 @@ function Exports() {
   );
 }
 
+/** Columns of the compact layout: side by side up to three lanes, four as two by two. */
+export function denseColumns(lanes: number): number {
+  return lanes === 4 ? 2 : Math.min(Math.max(lanes, 1), 3);
+}
+
 export function Overlay({ compact = false }: { compact?: boolean }) {
   const overlay = useOverlay();
-  const laneOrder = useStore(overlay.lanes, (s) => s.laneOrder);
+  const allLanes = useStore(overlay.lanes, (s) => s.laneOrder);
+  // The /overlay page takes its options from its address (`lanes=`, `layout=compact`).
+  const options = compact ? overlayPageOptions() : null;
+  const laneOrder = shownLanes(allLanes, options?.lanes ?? null);
+  const dense = options?.layout === 'compact';
+  const classes = ['overlay', compact && 'compact', dense && 'dense'].filter(Boolean).join(' ');
   return (
-    <section className={compact ? 'overlay compact' : 'overlay'} data-testid="overlay">
+    <section
+      className={classes}
+      data-testid="overlay"
+      data-layout={dense ? 'compact' : 'full'}
+      style={
+        dense
+          ? {
+              ['--ov-cols' as string]: String(denseColumns(laneOrder.length)),
+              ['--ov-rows' as string]: laneOrder.length === 4 ? '2' : '1',
+            }
+          : undefined
+      }
+    >
       <header className="ov-head">
         <h2>Where the silence went</h2>
         <Legend />

@@ -2,7 +2,7 @@
 import { useEffect, useRef } from 'react';
 import { useStore } from 'zustand';
 import { drawHistory, prepare, type Ctx } from './draw';
-import { historyBar } from './models';
+import { historyBar, spokenTurn } from './models';
 import { useOverlay } from './overlay-services';
 import type { HistoryEntry } from './overlay-store';
 import { SPARK_SIZE, WATERFALL_SIZE } from './painter';
@@ -72,7 +72,10 @@ export function OverlayLane({ laneId }: { laneId: string }) {
   const { p50, p90 } = gapStats(turns);
   const split = ttftSplit(turns.at(-1)?.timeline);
   const trimmed = contextNote(turns.at(-1)?.timeline);
-  const spoken = turns.some((t) => t.timeline.gapMs !== null);
+  const measured = turns.some((t) => t.timeline.gapMs !== null);
+  // A lane that speaks is not "text only" just because no player reported its audio as audible.
+  const speaks =
+    turns.some((t) => spokenTurn(t.timeline)) || (lane !== undefined && lane.speech.tts !== 'none');
   return (
     <article className="ov-lane" data-testid="overlay-lane" data-lane-id={laneId}>
       <header className="ov-lane-head">
@@ -124,11 +127,18 @@ export function OverlayLane({ laneId }: { laneId: string }) {
         <div className="ov-history">
           <span className="ov-caption">
             last {HISTORY_TURNS} turns ·{' '}
-            {spoken ? (
+            {measured ? (
               <>
                 gap p50 <b data-testid="gap-p50">{formatMs(p50)}</b> · p90{' '}
                 <b data-testid="gap-p90">{formatMs(p90)}</b>
               </>
+            ) : turns.length > 0 && speaks ? (
+              <span
+                data-testid="gap-unmeasured"
+                title="No page played the audio, so when it became audible is unknown"
+              >
+                spoken · gap not measured (no player)
+              </span>
             ) : turns.length > 0 ? (
               'text only — no audio gap'
             ) : (

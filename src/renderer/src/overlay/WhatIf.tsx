@@ -7,6 +7,7 @@ import { deadAir, deadAirAt, gapAt } from '../../../shared/what-if';
 import { useOverlay } from './overlay-services';
 import type { HistoryEntry, WhatIfSpeed } from './overlay-store';
 import { formatMs, formatTps } from './segments';
+import { spokenTurn } from './models';
 
 export const TPS_MIN = 10;
 export const TPS_MAX = 20_000;
@@ -103,7 +104,11 @@ export function WhatIf() {
                 <td>{lanes[laneId]?.label ?? laneId}</td>
                 {last === null ? (
                   <td colSpan={2} className="muted">
-                    {turns.length > 0 ? 'text only — no audio gap' : 'no turns yet'}
+                    {turns.length === 0
+                      ? 'no turns yet'
+                      : turns.some((t) => spokenTurn(t.timeline))
+                        ? 'spoken · gap not measured (no player)'
+                        : 'text only — no audio gap'}
                   </td>
                 ) : (
                   <>

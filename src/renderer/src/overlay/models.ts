@@ -68,5 +68,15 @@ export function historyBar(t: TurnTimeline): HistoryBar {
     const ms = t[def.key];
     return ms === null ? [] : [{ def, ms }];
   });
-  return { segments, caption: t.gapMs === null ? 'text' : formatMs(t.gapMs).replace(' ms', '') };
+  const caption = t.gapMs !== null ? formatMs(t.gapMs).replace(' ms', '') : spokenTurn(t) ? '—' : 'text';
+  return { segments, caption };
+}
+
+/**
+ * The turn was spoken (speech was synthesized), whether or not a player reported it audible: with
+ * no player reporting (audio not enabled in the page, or only the /overlay page open) the gap is
+ * unknown, which is not the same as a text-only turn.
+ */
+export function spokenTurn(t: TurnTimeline): boolean {
+  return t.ttsMs !== null || t.speechMs !== null || t.at.firstAudioAtMs !== null;
 }

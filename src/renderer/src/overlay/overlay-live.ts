@@ -71,6 +71,29 @@ function newTurn(laneId: string): LiveLaneTurn {
   };
 }
 
+/** The turn's marks as its timeline states them (the timeline is the truth once it arrives). */
+function finish(turn: LiveLaneTurn, timeline: TurnTimeline): void {
+  turn.timeline = timeline;
+  const at = timeline.at;
+  turn.marks = {
+    lastVoicedAtMs: at.lastVoicedAtMs,
+    endpointAtMs: at.endpointAtMs,
+    transcriptAtMs: at.transcriptAtMs,
+    requestAtMs: at.requestAtMs,
+    firstTokenAtMs: at.firstTokenAtMs,
+    firstChunkAtMs: at.firstChunkAtMs,
+    firstAudioAtMs: at.firstAudioAtMs,
+    audibleAtMs: at.audibleAtMs,
+  };
+}
+
+function finishedTurn(laneId: string, turnId: string, timeline: TurnTimeline): LiveLaneTurn {
+  const turn = newTurn(laneId);
+  turn.turnId = turnId;
+  finish(turn, timeline);
+  return turn;
+}
+
 /** The turn is still moving: the waterfall grows and the gap counter runs. */
 export function inFlight(turn: LiveLaneTurn | null): boolean {
   return turn !== null && turn.timeline === null && turn.endedAtMs === null;
@@ -102,6 +125,17 @@ export class LiveOverlay {
   apply(event: EngineEvent): void {
     const now = (): number | null => this.engineNow();
     switch (event.type) {
+      case 'hello': {
+        // A page that (re)loads (OBS on a scene switch) shows each lane's last turn at once, not an
+        // empty waterfall; a turn in flight here is left to its own events.
+        const last = new Map(event.recentTurns.map((t) => [t.laneId, t]));
+        for (const [laneId, recent] of last) {
+          const turn = this.lanes.get(laneId);
+          if (inFlight(turn ?? null) || turn?.turnId === recent.turnId) continue;
+          this.lanes.set(laneId, finishedTurn(laneId, recent.turnId, recent.timeline));
+        }
+        break;
+      }
       case 'vad.start':
         this.lanes.set(event.laneId, newTurn(event.laneId));
         break;
@@ -152,18 +186,7 @@ export class LiveOverlay {
           turn.turnId = event.turnId;
           this.lanes.set(event.laneId, turn);
         }
-        turn.timeline = event.timeline;
-        const at = event.timeline.at;
-        turn.marks = {
-          lastVoicedAtMs: at.lastVoicedAtMs,
-          endpointAtMs: at.endpointAtMs,
-          transcriptAtMs: at.transcriptAtMs,
-          requestAtMs: at.requestAtMs,
-          firstTokenAtMs: at.firstTokenAtMs,
-          firstChunkAtMs: at.firstChunkAtMs,
-          firstAudioAtMs: at.firstAudioAtMs,
-          audibleAtMs: at.audibleAtMs,
-        };
+        finish(turn, event.timeline);
         this.onFinished(event.laneId, event.turnId, event.timeline);
         break;
       }

@@ -15,6 +15,31 @@ export function isOverlayPage(): boolean {
   return location.pathname.replace(/\/+$/, '') === OVERLAY_PATH;
 }
 
+/** What the /overlay address asks for: `lanes=a,b` (those lanes, in that order) and `layout=compact`. */
+export interface OverlayPageOptions {
+  /** Null: every lane, in the app's order. */
+  lanes: string[] | null;
+  /** `compact`: 2–4 lanes side by side on one 1920×1080 screen. */
+  layout: 'full' | 'compact';
+}
+
+export function overlayPageOptions(search: string = location.search): OverlayPageOptions {
+  const params = new URLSearchParams(search);
+  const lanes = (params.get('lanes') ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  return {
+    lanes: lanes.length > 0 ? [...new Set(lanes)] : null,
+    layout: params.get('layout') === 'compact' ? 'compact' : 'full',
+  };
+}
+
+/** The lanes to show: the chosen ones that exist, in the order asked; else all of them. */
+export function shownLanes(laneOrder: readonly string[], chosen: readonly string[] | null): string[] {
+  return chosen === null ? [...laneOrder] : chosen.filter((id) => laneOrder.includes(id));
+}
+
 export function startOverlayPage(connection: () => Promise<EngineConnection>): OverlayServices {
   document.documentElement.classList.add('overlay-page');
   const app = createAppStore();

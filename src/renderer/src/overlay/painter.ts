@@ -4,7 +4,7 @@
  * when its string changes; React never re-renders for a token or a frame.
  */
 import { drawSparkline, drawWaterfall, prepare, rateSeries } from './draw';
-import { waterfallModel } from './models';
+import { spokenTurn, waterfallModel } from './models';
 import type { LiveOverlay } from './overlay-live';
 import { formatMs, formatTps, SPEECH_TPS } from './segments';
 
@@ -71,7 +71,9 @@ export class OverlayPainter {
   private paint(binding: Binding, nowMs: number | null): void {
     const { laneId, targets, shown } = binding;
     const turn = this.live.turn(laneId);
-    const speech = turn?.timeline ? turn.timeline.gapMs !== null : this.speech(laneId);
+    // A finished turn that spoke is a spoken turn even when no player reported it audible (its gap
+    // is then unknown, not absent): judging by the gap alone labelled spoken race lanes "text only".
+    const speech = turn?.timeline ? spokenTurn(turn.timeline) : this.speech(laneId);
     const model = waterfallModel(turn, nowMs, speech, this.passive);
     const ctx = prepare(targets.waterfall, WATERFALL_SIZE.w, WATERFALL_SIZE.h);
     if (ctx) drawWaterfall(ctx, WATERFALL_SIZE.w, WATERFALL_SIZE.h, model);
@@ -88,7 +90,10 @@ export class OverlayPainter {
       el.textContent = text;
       if (dataMs !== undefined) el.dataset.ms = dataMs === null ? '' : String(Math.round(dataMs));
     };
-    if (speech) {
+    if (speech && turn?.timeline && turn.timeline.gapMs === null) {
+      write('gapLabel', 'gap · not measured (no player played it)');
+      write('gap', formatMs(null), null);
+    } else if (speech) {
       write('gapLabel', model.gapRunning ? 'gap (running)' : 'gap');
       write('gap', formatMs(model.gapMs), model.gapMs);
     } else {
