@@ -142,7 +142,7 @@ describe('stage view', () => {
     await page.getByTestId('message-input').first().press('Enter');
     await expect
       .poll(() => page.getByTestId('stage-waiting').first().textContent(), { timeout: 15_000 })
-      .toMatch(/^replied after \d+\.\d s$/);
+      .toMatch(/^replied in \d+\.\d s$/);
     // Cut the spoken reply short: its timeline follows, and the silence breakdown shows its segments.
     await page.getByTestId('cancel-button').click();
     await page

@@ -18,11 +18,12 @@ export function WaitingCounter({ laneId }: { laneId: string }) {
       const node = el.current;
       const app = overlay.app.getState();
       const tts = app.lanes[laneId]?.speech.tts;
+      // A lane that does not speak waits for its first token instead of its first sound.
       const speech = tts !== undefined && tts !== 'none';
       const sync = app.clock;
       const now = sync === null ? null : performance.now() + sync.offsetMs;
       const w = waiting(overlay.live.turn(laneId), now, speech);
-      const text = waitingText(w) || (speech ? 'silence, waiting for a reply' : 'waiting for a message');
+      const text = waitingText(w) || 'ready';
       if (node && text !== shown) {
         shown = text;
         node.textContent = text;

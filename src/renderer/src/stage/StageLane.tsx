@@ -38,8 +38,8 @@ export function StageLane({ laneId }: { laneId: string }) {
         <span className="stage-backend stage-label" data-testid="stage-backend">
           {words}
         </span>
+        <WaitingCounter laneId={laneId} />
       </header>
-      <WaitingCounter laneId={laneId} />
       <ErrorList laneId={laneId} testId="lane-error" />
       <Conversation lane={lane} turn={turn} />
       <SilenceBreakdown laneId={laneId} />

@@ -10,6 +10,8 @@ export interface Waiting {
   /** Ms waited so far (running) or in all (done); null before any turn. */
   ms: number | null;
   running: boolean;
+  /** The turn ended (cancelled, failed) before the listener heard a reply. */
+  cut?: boolean;
 }
 
 export function waiting(turn: LiveLaneTurn | null, nowMs: number | null, speech: boolean): Waiting {
@@ -25,12 +27,13 @@ export function waiting(turn: LiveLaneTurn | null, nowMs: number | null, speech:
   if (end !== null) return { ms: end - origin, running: false };
   const running = inFlight(turn);
   const now = running ? nowMs : turn.endedAtMs;
-  return { ms: now === null ? null : Math.max(0, now - origin), running };
+  return { ms: now === null ? null : Math.max(0, now - origin), running, ...(running ? {} : { cut: true }) };
 }
 
-/** "waiting… 1.4 s" while it runs, "replied after 0.7 s" once it ended, "" before any turn. */
+/** "waiting… 1.4 s" while it runs, "replied in 0.7 s" once heard, "" before any turn. */
 export function waitingText(w: Waiting): string {
   if (w.ms === null) return '';
   const s = `${(w.ms / 1000).toFixed(1)} s`;
-  return w.running ? `waiting… ${s}` : `replied after ${s}`;
+  if (w.running) return `waiting… ${s}`;
+  return w.cut ? `no reply, stopped at ${s}` : `replied in ${s}`;
 }
