@@ -107,11 +107,38 @@ describe('fetching a model the lane was told it needs', () => {
       { type: 'model.state', modelId: entry.id, cached: false },
     ]);
 
+    // A download the lane's own recogniser started (another manager, same cache) is the same download:
+    // the Download button joins it and Cancel stops it.
+    const recogniser = new ModelManager({
+      dir,
+      registry: [entry],
+      env: { DIALTONE_MODEL_MIRROR: `http://127.0.0.1:${port}` },
+    });
+    const prepared = recogniser.ensure(entry.id).then(
+      () => 'cached',
+      (err: unknown) => (err instanceof Error ? err.message : String(err)),
+    );
+    for (let size = 0; size < 200_000; await new Promise((r) => setTimeout(r, 10)))
+      size = await fs.stat(partial).then(
+        (s) => s.size,
+        () => 0,
+      );
+    notices.fetch(entry.id);
+    notices.cancel(entry.id);
+    expect(await prepared).toMatch(/not downloaded \(download cancelled\)/);
+    await until(() => events.filter((e) => e.type === 'model.state').length === 2);
+    expect(events.filter((e) => e.type === 'model.state').at(-1)).toEqual({
+      type: 'model.state',
+      modelId: entry.id,
+      cached: false,
+    });
+    expect(held).toHaveLength(2); // joined, not a second connection
+
     hold = false;
     notices.fetch(entry.id);
-    await until(() => events.filter((e) => e.type === 'model.state').length === 2);
+    await until(() => events.filter((e) => e.type === 'model.state').length === 3);
     expect(events.at(-1)).toEqual({ type: 'model.state', modelId: entry.id, cached: true });
-    expect(ranges).toEqual([undefined, 'bytes=100000-']);
+    expect(ranges).toEqual([undefined, 'bytes=100000-', 'bytes=200000-']);
     const progress = events.filter((e) => e.type === 'model.progress');
     expect(progress.every((p) => p.laneId === 'a')).toBe(true);
     expect(progress.at(-1)).toMatchObject({ bytes: body.length, total: body.length });

@@ -70,8 +70,11 @@ export class ModelManager {
   private readonly env: Env;
   private readonly registry: readonly ModelEntry[];
   private readonly fetchImpl: typeof fetch | undefined;
-  /** One download per model at a time; later callers join it. */
-  private readonly inFlight = new Map<string, { done: Promise<ModelLocation>; listeners: Set<Listener> }>();
+  /**
+   * One download per model folder at a time, whichever manager started it (a lane's recogniser, a
+   * voice, the app's Download button): later callers join it, and `cancel` stops it for all of them.
+   */
+  private static readonly inFlight = new Map<string, InFlight>();
 
   constructor(options: ModelManagerOptions = {}) {
     this.env = options.env ?? process.env;
@@ -140,16 +143,32 @@ export class ModelManager {
     if (options.offline ?? offlineFromEnv(this.env)) {
       throw new ModelMissingError(id, status.dir, options.offlineReason ?? 'offline mode');
     }
-    const running = this.inFlight.get(id);
+    const key = status.dir;
+    const running = ModelManager.inFlight.get(key);
     if (running) {
       const listener = options.onProgress;
       if (listener) running.listeners.add(listener);
       return running.done.finally(() => listener && running.listeners.delete(listener));
     }
     const listeners = new Set<Listener>(options.onProgress ? [options.onProgress] : []);
-    const done = this.download(status, options, listeners).finally(() => this.inFlight.delete(id));
-    this.inFlight.set(id, { done, listeners });
+    const cancel = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, cancel.signal]) : cancel.signal;
+    const done = this.download(status, { ...options, signal }, listeners).finally(() =>
+      ModelManager.inFlight.delete(key),
+    );
+    ModelManager.inFlight.set(key, { done, listeners, cancel });
     return done;
+  }
+
+  /**
+   * Stops the model's download, if one runs: every caller's `ensure` rejects with a ModelMissingError
+   * whose reason is DOWNLOAD_CANCELLED. The partial files stay, so the next download resumes.
+   */
+  cancel(id: string): boolean {
+    const dir = path.join(this.root, this.entry(id).id);
+    const running = ModelManager.inFlight.get(dir);
+    running?.cancel.abort(new ModelMissingError(id, dir, DOWNLOAD_CANCELLED));
+    return running !== undefined;
   }
 
   private async download(
@@ -205,6 +224,15 @@ export class ModelManager {
 }
 
 type Listener = (progress: ModelProgress) => void;
+
+interface InFlight {
+  done: Promise<ModelLocation>;
+  listeners: Set<Listener>;
+  cancel: AbortController;
+}
+
+/** The reason of the ModelMissingError a cancelled download ends with. */
+export const DOWNLOAD_CANCELLED = 'download cancelled';
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {

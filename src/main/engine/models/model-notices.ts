@@ -6,7 +6,8 @@
 import type { EngineEvent, LaneSnapshot, ModelInfo } from '../../../shared/protocol';
 import { parseSttSpec, parseTtsSpec } from '../../../shared/speech-spec';
 import { errorMessage } from '../errors';
-import type { ModelManager } from './manager';
+import { ModelMissingError } from './errors';
+import { DOWNLOAD_CANCELLED, type ModelManager } from './manager';
 import { DEFAULT_KOKORO_MODEL, DEFAULT_LOCAL_STT_MODEL } from './registry';
 
 type Stage = 'stt' | 'tts';
@@ -39,7 +40,8 @@ const WHAT: Record<Stage, string> = {
 export class ModelNotices {
   /** `laneId stage` → the model the lane was told about (once per lane, stage and model). */
   private readonly told = new Map<string, string>();
-  private readonly fetches = new Map<string, AbortController>();
+  /** Downloads asked for here, while they run. */
+  private readonly fetches = new Set<string>();
 
   constructor(
     private readonly models: ModelManager,
@@ -120,37 +122,37 @@ export class ModelNotices {
   fetch(modelId: string, laneId?: string): void {
     this.models.entry(modelId); // an unknown id throws here, to the sender
     if (this.fetches.has(modelId)) return;
-    const abort = new AbortController();
-    this.fetches.set(modelId, abort);
+    this.fetches.add(modelId);
     const lanes = (): string[] => (laneId !== undefined ? [laneId] : this.lanesNeeding(modelId));
     this.models
       .ensure(modelId, {
         offline: false,
-        signal: abort.signal,
         onProgress: (p) => {
           for (const id of lanes()) this.emit({ type: 'model.progress', laneId: id, ...p });
         },
       })
       .then(
         () => this.emit({ type: 'model.state', modelId, cached: true }),
-        (err: unknown) =>
+        (err: unknown) => {
+          const cancelled = err instanceof ModelMissingError && err.reason === DOWNLOAD_CANCELLED;
           this.emit({
             type: 'model.state',
             modelId,
             cached: false,
-            ...(abort.signal.aborted ? {} : { error: errorMessage(err) }),
-          }),
+            ...(cancelled ? {} : { error: errorMessage(err) }),
+          });
+        },
       )
-      .finally(() => {
-        if (this.fetches.get(modelId) === abort) this.fetches.delete(modelId);
-      });
+      .finally(() => this.fetches.delete(modelId));
   }
 
+  /** Stops the model's download, whoever started it (the Download button, a voice, the microphone). */
   cancel(modelId: string): void {
-    this.fetches.get(modelId)?.abort(new Error(`download of ${modelId} cancelled`));
+    this.models.entry(modelId);
+    this.models.cancel(modelId);
   }
 
   close(): void {
-    for (const abort of this.fetches.values()) abort.abort(new Error('engine closing'));
+    for (const modelId of this.fetches) this.models.cancel(modelId);
   }
 }
