@@ -99,16 +99,67 @@ export const DEFAULT_SIM_KNOBS: SimKnobs = {
   seed: 1,
 };
 
+/**
+ * The model and hardware a preset imitates, so the roofline compares the lane with its own ceiling
+ * (a 60 tok/s "GPU" lane is not "above the ceiling" of a 70B model on one H100 it never claimed to be).
+ * `precisionId` and `systemId` are ids of PRECISIONS and MEMORY_SYSTEMS in roofline.ts.
+ */
+export interface PresetModel {
+  /** "Llama 3.1 8B" */
+  name: string;
+  /** Parameters, billions. */
+  paramsB: number;
+  precisionId: 'fp16' | 'fp8' | 'int4';
+  systemId: string;
+}
+
+export interface LanePreset {
+  spec: string;
+  label: string;
+  /** What the simulated rate stands for. */
+  model: PresetModel;
+}
+
 /** Named presets a presenter can type instead of a spec. */
-export const LANE_PRESETS: Record<string, { spec: string; label: string }> = {
-  fast: { spec: 'sim:tps=2000,ttft=150', label: 'Fast inference (~2,000 tok/s, simulated)' },
-  gpu: { spec: 'sim:tps=60,ttft=700', label: 'Typical GPU serving (~60 tok/s, simulated)' },
-  chat: { spec: 'sim:tps=150,ttft=400', label: 'Chat-speed serving (~150 tok/s, simulated)' },
+export const LANE_PRESETS: Record<string, LanePreset> = {
+  fast: {
+    spec: 'sim:tps=2000,ttft=150',
+    label: 'Fast inference (~2,000 tok/s, simulated)',
+    // Cerebras serves Llama 3.1 8B at ~2,000 tok/s from on-wafer SRAM.
+    model: { name: 'Llama 3.1 8B', paramsB: 8, precisionId: 'fp16', systemId: 'wafer' },
+  },
+  gpu: {
+    spec: 'sim:tps=60,ttft=700',
+    label: 'Typical GPU serving (~60 tok/s, simulated)',
+    // A 70B model served from one 8-GPU H100 node (tensor parallel): ~60 tok/s per stream in practice.
+    model: { name: 'Llama 3.1 70B', paramsB: 70, precisionId: 'fp16', systemId: 'h100x8' },
+  },
+  chat: {
+    spec: 'sim:tps=150,ttft=400',
+    label: 'Chat-speed serving (~150 tok/s, simulated)',
+    model: { name: 'Llama 3.1 8B', paramsB: 8, precisionId: 'fp16', systemId: 'h100' },
+  },
   reasoning: {
     spec: 'sim:tps=60,ttft=700,reasoning=400',
     label: 'Slow reasoning model (400 hidden tokens, simulated)',
+    model: { name: 'Llama 3.1 70B', paramsB: 70, precisionId: 'fp16', systemId: 'h100x8' },
   },
 };
+
+/** The preset a spec is (same parsed spec), or null: a typed `sim:tps=2000,ttft=150` is `fast`. */
+export function presetOfSpec(specText: string): LanePreset | null {
+  let spec: LaneSpec;
+  try {
+    spec = parseLaneSpec(specText);
+  } catch {
+    return null;
+  }
+  const key = JSON.stringify(spec);
+  for (const preset of Object.values(LANE_PRESETS)) {
+    if (JSON.stringify(parseLaneSpec(preset.spec)) === key) return preset;
+  }
+  return null;
+}
 
 const SIM_KEYS = [
   'tps',

@@ -42,6 +42,11 @@ export const LlmTurnMetrics = z.object({
   /** Request sent → stream finished. */
   totalMs: z.number(),
   providerTiming: ProviderTiming.optional(),
+  /**
+   * A given line (a scenario's opening): written, not generated, so it has no TTFT and no rate. The
+   * figures say "scripted" instead of "TTFT 0 ms".
+   */
+  scripted: z.boolean().optional(),
 });
 export type LlmTurnMetrics = z.infer<typeof LlmTurnMetrics>;
 
@@ -119,6 +124,8 @@ export const TurnTimeline = z.object({
   interrupted: z.boolean(),
   /** What the provider said about its own time (splits TTFT into queue / prefill / the rest). */
   providerTiming: ProviderTiming.optional(),
+  /** A given line (a scenario's opening), not generated: no TTFT or rate to show. */
+  scripted: z.boolean().optional(),
   /** The request's context window: how much of the conversation it sent, and whether it trimmed. */
   context: ContextWindowReport.optional(),
   /** Engine times of the anchors, ms (for the overlay's waterfall). */

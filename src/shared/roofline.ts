@@ -14,6 +14,12 @@ export interface MemorySystem {
 
 export const MEMORY_SYSTEMS: MemorySystem[] = [
   { id: 'h100', label: 'NVIDIA H100 (HBM3)', bandwidthTBs: 3.35 },
+  {
+    id: 'h100x8',
+    label: '8 × NVIDIA H100 (one node, tensor parallel)',
+    bandwidthTBs: 8 * 3.35,
+    note: 'the weights are split over 8 GPUs, so each token reads 1/8 of them from each; interconnect and compute keep real rates well below this',
+  },
   { id: 'h200', label: 'NVIDIA H200 (HBM3e)', bandwidthTBs: 4.8 },
   { id: 'b200', label: 'NVIDIA B200 (HBM3e)', bandwidthTBs: 8 },
   {
@@ -42,4 +48,31 @@ export function decodeCeilingTps(
   bandwidthTBs: number,
 ): number {
   return (bandwidthTBs * 1000) / bytesPerTokenGB(paramsBillions, bytesPerParam);
+}
+
+export interface RooflineModel {
+  paramsB: number;
+  precisionId: string;
+  systemId: string;
+}
+
+/** The ceiling of a model on a memory system (unknown ids: FP16, H100, as the overlay's default). */
+export function modelCeilingTps(m: RooflineModel): number {
+  const precision = PRECISIONS.find((p) => p.id === m.precisionId) ?? PRECISIONS[0];
+  const system = MEMORY_SYSTEMS.find((s) => s.id === m.systemId) ?? MEMORY_SYSTEMS[0]!;
+  return decodeCeilingTps(m.paramsB, precision.bytesPerParam, system.bandwidthTBs);
+}
+
+/**
+ * The roofline's starting choice for a set of lanes: the model the first lane with a known model
+ * imitates (see LANE_PRESETS), else `fallback`.
+ */
+export function defaultRooflineModel<T extends RooflineModel>(
+  laneModels: readonly (RooflineModel | null)[],
+  fallback: T,
+): RooflineModel {
+  const known = laneModels.find((m): m is RooflineModel => m !== null);
+  return known
+    ? { paramsB: known.paramsB, precisionId: known.precisionId, systemId: known.systemId }
+    : fallback;
 }

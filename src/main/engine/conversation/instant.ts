@@ -28,13 +28,15 @@ export class GivenLine implements LlmProvider {
       firstTokenAtMs: pieces.length ? atMs : null,
       firstAnswerTokenAtMs: pieces.length ? atMs : null,
       lastTokenAtMs: pieces.length ? atMs : null,
-      ttftMs: pieces.length ? 0 : null,
+      // Nothing waited for a first token: the line was written, not generated.
+      ttftMs: null,
       tokens: pieces.length,
       reasoningTokens: 0,
       tokenCountSource: 'chunks',
       tokensPerSecond: null,
       genMs: 0,
       totalMs: 0,
+      scripted: true,
     };
     return { text: this.text, reasoningText: '', aborted: false, finishReason: 'stop', metrics };
   }

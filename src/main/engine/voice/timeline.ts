@@ -42,6 +42,7 @@ export function buildTimeline(a: TurnAnchors, llm: LlmTurnMetrics | null): TurnT
     genMs: llm ? llm.genMs : null,
     interrupted: a.interrupted,
     ...(llm?.providerTiming ? { providerTiming: llm.providerTiming } : {}),
+    ...(llm?.scripted ? { scripted: true } : {}),
     at: {
       lastVoicedAtMs: a.lastVoicedAtMs,
       endpointAtMs: a.endpointAtMs,

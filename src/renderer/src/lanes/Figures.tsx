@@ -1,8 +1,14 @@
 import { useLayoutEffect, useRef } from 'react';
 import { useServices } from '../app/services';
 import type { FigureTargets } from '../stream/painter';
+import { MIN_RATE_SPAN_MS, MIN_RATE_TOKENS } from '../../../shared/metrics';
 
 const KEYS: (keyof FigureTargets)[] = ['label', 'ttft', 'tokens', 'reasoning', 'tps', 'elapsed', 'previous'];
+
+/** Why a short reply shows "—" for its rate (the rule is `streamRate` in shared/metrics.ts). */
+const RATE_RULE =
+  `Decode rate, first to last token: shown once a reply has run ${MIN_RATE_TOKENS} tokens over ` +
+  `${MIN_RATE_SPAN_MS} ms, or from the provider's own timing; "—" when too short to measure.`;
 
 /** The lane's live figures. React renders the frame once; the painter writes the numbers. */
 export function Figures({ laneId }: { laneId: string }) {
@@ -38,7 +44,7 @@ export function Figures({ laneId }: { laneId: string }) {
           </div>
           <div className="figure-sub" data-fig="reasoning" data-testid="figure-reasoning" />
         </div>
-        <div className="figure">
+        <div className="figure" title={RATE_RULE}>
           <div className="figure-name">tok/s</div>
           <div className="figure-value">
             <span data-fig="tps" data-testid="figure-tps" />

@@ -2,6 +2,7 @@
  * The live figures of a turn as display strings. Pure: the painter calls it every frame with the
  * engine time now; a turn in flight counts up, a finished one shows what the engine measured.
  */
+import { streamRate } from '../../../shared/metrics';
 import type { LiveTurn } from './live-turns';
 
 export interface FigureValues {
@@ -15,6 +16,8 @@ export interface FigureValues {
   reasoning: string;
   tps: string;
   elapsed: string;
+  /** A given line (a scenario's opening): written, not generated, so no TTFT or rate. */
+  scripted: boolean;
 }
 
 export const NO_VALUE = '—';
@@ -27,6 +30,7 @@ const EMPTY: FigureValues = {
   reasoning: '',
   tps: NO_VALUE,
   elapsed: NO_VALUE,
+  scripted: false,
 };
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -43,12 +47,13 @@ export function formatSeconds(ms: number): string {
   return (Math.max(0, ms) / 1000).toFixed(2);
 }
 
-/** Decode rate while streaming: generated tokens over first → newest token (as the engine computes at the end). */
+/**
+ * Decode rate while streaming, by the engine's rule (`streamRate`): none until the stream has run
+ * long enough to measure, so a short reply never flashes 10,000 tok/s.
+ */
 function liveRate(turn: LiveTurn): number | null {
   const generated = turn.answerTokens + turn.reasoningTokens;
-  if (turn.firstTokenAtMs === null || turn.lastTokenAtMs === null || generated < 2) return null;
-  const spanMs = turn.lastTokenAtMs - turn.firstTokenAtMs;
-  return spanMs > 0 ? ((generated - 1) * 1000) / spanMs : null;
+  return streamRate(generated, 1, turn.firstTokenAtMs, turn.lastTokenAtMs);
 }
 
 const LABELS: Record<LiveTurn['status'], string> = {
@@ -61,6 +66,14 @@ const LABELS: Record<LiveTurn['status'], string> = {
 export function figureValues(turn: LiveTurn | null, engineNowMs: number | null): FigureValues {
   if (turn === null) return EMPTY;
   const m = turn.metrics;
+  if (m?.scripted) {
+    return {
+      ...EMPTY,
+      label: 'scripted line',
+      tokens: integer.format(turn.answerTokens),
+      scripted: true,
+    };
+  }
   const running = turn.status === 'running';
   const nowMs = engineNowMs ?? turn.lastTokenAtMs ?? turn.requestAtMs;
 
@@ -83,13 +96,18 @@ export function figureValues(turn: LiveTurn | null, engineNowMs: number | null):
     reasoning: turn.reasoningTokens > 0 ? `+${integer.format(turn.reasoningTokens)} reasoning` : '',
     tps: rate === null ? NO_VALUE : formatRate(rate),
     elapsed: formatSeconds(elapsedMs),
+    scripted: false,
   };
 }
 
-/** One line for the turn before: "TTFT 152 ms · 1,990 tok/s · 0.84 s". */
+/**
+ * One line for the turn before: "TTFT 152 ms · 58 tok · 1,990 tok/s · 0.84 s" ("—" tok/s left out:
+ * too short to measure); a given line reads "scripted".
+ */
 export function summaryLine(turn: LiveTurn | null): string {
   if (turn === null || turn.status === 'running') return '';
   const v = figureValues(turn, null);
+  if (v.scripted) return `scripted · ${v.tokens} tok`;
   const parts = [`TTFT ${v.ttft} ms`, `${v.tokens} tok`];
   if (v.tps !== NO_VALUE) parts.push(`${v.tps} tok/s`);
   parts.push(`${v.elapsed} s`);
