@@ -185,6 +185,7 @@ describe('stage view', () => {
 
     // While it runs: the count never claims a total, the axis never shrinks, a tick per line.
     let axis = 0;
+    let midShot = false;
     const finished = (): number => events.filter((e) => e.type === 'scenario.finished').length;
     const before = finished();
     const deadline = Date.now() + 60_000;
@@ -192,12 +193,18 @@ describe('stage view', () => {
       if (Date.now() > deadline) throw new Error('the race did not finish');
       const counts = await page.getByTestId('race-count').allTextContents();
       for (const c of counts) expect(c).toMatch(/^\d+ lines?$/);
+      // The first lane over the line, while the other still runs, is not "+0.0 s" behind itself.
+      for (const r of await page.locator('.race-result').allTextContents()) expect(r).not.toBe('+0.0 s');
       const a = Number(await page.locator('.race-track').first().getAttribute('data-axis-ms'));
       expect(a).toBeGreaterThanOrEqual(axis);
       axis = a;
       const lane = page.locator('[data-testid="race-lane"][data-lane-id="race-2"]');
       const turns = Number(await lane.getAttribute('data-turns'));
       expect(await lane.locator('.race-tick').count()).toBeGreaterThanOrEqual(turns);
+      if (!midShot && turns >= 3) {
+        midShot = true;
+        await page.screenshot({ path: `${SHOTS}/stage-race-running-1920x1080.png` });
+      }
       await page.waitForTimeout(250);
     }
     await expect

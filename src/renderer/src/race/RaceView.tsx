@@ -114,9 +114,11 @@ function FinishLine({
             ? 'stopped'
             : winner
               ? 'winner'
-              : marginMs !== null
-                ? `+${seconds(marginMs)}`
-                : `ended by ${f.stoppedBy}`}
+              : marginMs === 0
+                ? 'first over the line'
+                : marginMs !== null
+                  ? `+${seconds(marginMs)}`
+                  : `ended by ${f.stoppedBy}`}
       </span>
     </div>
   );
