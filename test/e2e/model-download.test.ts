@@ -140,10 +140,10 @@ describe('a Kokoro voice downloads on pick', () => {
     // The reply's text stands: a missing voice does not mark the reply failed.
     await expect.poll(() => reply.getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
     expect((await reply.innerText()).trim().length).toBeGreaterThan(10);
-    // Its voice is the one thing missing, and the lane says why.
+    // Its voice is the one thing missing, and the lane says why, in plain words.
     const voiceError = lane.getByTestId('lane-error').filter({ hasText: 'kokoro-82m' });
     await voiceError.first().waitFor({ timeout: 15_000 });
-    expect(await voiceError.first().locator('.error-code').innerText()).toMatch(/^tts · /);
+    expect(await voiceError.first().locator('.error-code').innerText()).toBe('Voice model not downloaded');
 
     expect(app.problems.consoleErrors).toEqual([]);
     expect(app.problems.cspViolations).toEqual([]);

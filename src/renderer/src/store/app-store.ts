@@ -357,10 +357,11 @@ export function createAppStore() {
           case 'error': {
             const laneId = event.laneId ?? ENGINE_ERRORS;
             // The lane already says its speech model is not downloaded, with Download: once is enough
-            // (each utterance on an open mic would say it again), and a download under way goes on.
+            // (each utterance on an open mic would say it again), and a download under way goes on. A
+            // turn's own error (a reply without its voice) still shows, once with a count.
             const speech = event.stage === 'stt' || event.stage === 'tts' ? event.stage : undefined;
-            if (speech && get().modelNeeds[laneId]?.[speech] && /\bnot downloaded\b/.test(event.message))
-              return;
+            const told = speech !== undefined && get().modelNeeds[laneId]?.[speech] !== undefined;
+            if (told && event.turnId === undefined && /\bnot downloaded\b/.test(event.message)) return;
             // A failed download or model load comes without a turn; a turn's own TTS error (e.g. "still
             // downloading") says nothing about the download, which keeps going.
             if ((event.stage === 'tts' || event.stage === 'stt') && event.turnId === undefined) {
