@@ -290,7 +290,9 @@ export const EngineEvent = z.discriminatedUnion('type', [
     lastScenario: z
       .object({
         scenario: z.string(),
-        lanes: z.array(z.object({ laneId: LaneId.optional(), spec: z.string(), label: z.string().optional() })),
+        lanes: z.array(
+          z.object({ laneId: LaneId.optional(), spec: z.string(), label: z.string().optional() }),
+        ),
         speech: z.boolean().optional(),
       })
       .nullable(),
