@@ -33,7 +33,6 @@ describe('the overlay URL', () => {
     expect(shown).not.toContain(app.engine.token);
 
     const race = async (prefix: string): Promise<void> => {
-      const before = events.filter((e) => e.type === 'scenario.finished').length;
       ws.send({
         type: 'scenario.start',
         scenario: 'goodbye',
@@ -47,7 +46,9 @@ describe('the overlay URL', () => {
         maxTurns: 3,
       });
       await until(
-        () => events.filter((e) => e.type === 'scenario.finished').length > before,
+        // Every lane of this race finished (scenario.finished comes once per lane).
+        () =>
+          events.filter((e) => e.type === 'scenario.finished' && e.laneId.startsWith(prefix)).length === 3,
         'the spoken race finished',
         90_000,
       );
@@ -87,8 +88,8 @@ describe('the overlay URL', () => {
       // After a load, the waterfall shows the lane's last turn, not an empty chart.
       await expect.poll(() => lane.getByTestId('gap-counter').textContent()).toMatch(/\d/);
     }
-    const height = await overlay.evaluate(() => document.documentElement.scrollHeight);
-    const width = await overlay.evaluate(() => document.documentElement.scrollWidth);
+    const height = await overlay.evaluate<number>('document.documentElement.scrollHeight');
+    const width = await overlay.evaluate<number>('document.documentElement.scrollWidth');
     await overlay.screenshot({ path: '/tmp/i12ov/overlay-compact-2.png' });
     expect(height).toBeLessThanOrEqual(1080);
     expect(width).toBeLessThanOrEqual(1920);
@@ -96,7 +97,7 @@ describe('the overlay URL', () => {
     await overlay.goto(`${app.engine.overlayUrl}&layout=compact&lanes=lane-1,r1,r2,r3`);
     await expect.poll(() => lanes.count()).toBe(4);
     await overlay.screenshot({ path: '/tmp/i12ov/overlay-compact-all.png' });
-    expect(await overlay.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(1080);
+    expect(await overlay.evaluate<number>('document.documentElement.scrollHeight')).toBeLessThanOrEqual(1080);
     await overlay.close();
   }, 180_000);
 });
