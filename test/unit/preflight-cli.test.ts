@@ -124,4 +124,14 @@ describe('dialtone preflight', () => {
     expect(r.stdout + r.stderr).not.toContain(SPEC_KEY);
     expect(r.stdout + r.stderr).not.toContain(ENV_KEY);
   }, 60_000);
+
+  it('checks a speech-in that runs elsewhere for its key, without printing one', async () => {
+    const missing = await run(['--lane', 'sim', '--stt', 'groq', '--tts', 'none'], { GROQ_API_KEY: '' });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/^FAIL stt · groq +.*GROQ_API_KEY/m);
+    const set = await run(['--lane', 'sim', '--stt', 'groq', '--tts', 'none'], { GROQ_API_KEY: ENV_KEY });
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toMatch(/^ok {3}stt · groq +configured/m);
+    expect(set.stdout + set.stderr).not.toContain(ENV_KEY);
+  }, 60_000);
 });

@@ -25,6 +25,7 @@ import { megabytesText, speechModelId } from '../engine/models/model-notices';
 import { createLlmProvider } from '../engine/providers/llm';
 import { LLM_PRESETS } from '../engine/providers/llm/presets';
 import { readProviderKey } from '../engine/providers/keys';
+import { createStt } from '../engine/providers/stt';
 import { createTts } from '../engine/providers/tts';
 import { startSimServer, type SimServer } from '../engine/sim/server';
 import { CliError, parse, printJson } from './args';
@@ -86,7 +87,11 @@ export async function preflightCommand(argv: string[]): Promise<void> {
   ] as const) {
     const modelId = speechModelId(stage, text);
     if (modelId === undefined) {
-      checks.push({ check: `${stage} · ${text}`, status: 'ok', detail: 'needs no local model' });
+      checks.push(
+        stage === 'stt'
+          ? checkSttConfig(text)
+          : { check: `${stage} · ${text}`, status: 'ok', detail: 'needs no local model' },
+      );
       continue;
     }
     const status = await models.status(modelId);
@@ -189,6 +194,19 @@ async function checkLane(name: string, spec: LaneSpec, simUrl: string | undefine
     clearTimeout(timer);
   }
   return checks;
+}
+
+/** A speech-in that runs elsewhere: its key and settings are there (it is reached on first use). */
+function checkSttConfig(text: string): Check {
+  const check = `stt · ${text}`;
+  const spec = parseSttSpec(text);
+  if (spec.provider === 'typed') return { check, status: 'ok', detail: 'typed: no speech recognition' };
+  try {
+    createStt(spec, { clock: systemClock, env: process.env });
+    return { check, status: 'ok', detail: 'configured (key and URL); reached on first use' };
+  } catch (err) {
+    return { check, status: 'fail', detail: errorMessage(err) };
+  }
 }
 
 /** The voice loads and speaks a first line; a voice whose model is missing is left to the model check. */
