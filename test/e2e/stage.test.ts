@@ -5,7 +5,9 @@
  * changed mid-race; the message box half off-screen and lane content spilling out of its border.
  * Screenshots go to test-results/ (not committed).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { EngineEvent } from '../../src/shared/protocol';
@@ -16,6 +18,8 @@ let page: Page;
 let ws: EngineSocket;
 const events: EngineEvent[] = [];
 const SHOTS = 'test-results';
+/** An empty data folder: no speech model cached, as on a presenter's first run. */
+const dataDir = mkdtempSync(join(tmpdir(), 'dialtone-stage-'));
 
 /** Controls that belong to the setup view only. */
 const SETUP_CONTROLS = [
@@ -35,7 +39,7 @@ const SETUP_CONTROLS = [
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  app = await openApp();
+  app = await openApp({ env: { DIALTONE_DATA_DIR: dataDir } });
   page = app.page;
   await page.setViewportSize({ width: 1920, height: 1080 });
   await appReady(page);
@@ -46,6 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   ws?.close();
   await app?.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function count(testId: string): Promise<number> {
@@ -133,6 +138,9 @@ describe('stage view', () => {
       .poll(() => page.getByTestId('stage-backend').first().textContent())
       .toBe('Fast inference · 2,000 tok/s');
     expect(await page.getByTestId('stage-view').textContent()).not.toContain('sim:');
+    // The speech model the lane lacks is said on stage too, with its Download, before anyone speaks.
+    await page.locator('.stage-lane [data-testid="model-needed"]').first().waitFor();
+    await page.screenshot({ path: `${SHOTS}/stage-first-run-1920x1080.png` });
 
     // Sound is off until a click; the stage offers it.
     await page.getByTestId('enable-audio').click();

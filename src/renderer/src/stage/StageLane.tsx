@@ -2,14 +2,15 @@ import { useServices } from '../app/services';
 import { Composer } from '../lanes/Composer';
 import { Conversation } from '../lanes/Conversation';
 import { ErrorList } from '../lanes/ErrorList';
+import { ModelDownload } from '../lanes/ModelDownload';
 import { useAppStore } from '../store/use-app-store';
 import { backendWords } from './backend-words';
 import { SilenceBreakdown, WaitingCounter } from './StageFigures';
 
 /**
  * A lane as the audience sees it: its name and backend in plain words, how long the listener has
- * been waiting, the transcript in large type, where the last silence went, and the composer. No
- * pickers, knobs or spec fields: those are in the setup view.
+ * been waiting, the transcript in large type, where the last silence went, and the composer; a
+ * missing speech model with its Download. No pickers, knobs or spec fields: those are in the setup view.
  */
 export function StageLane({ laneId }: { laneId: string }) {
   const { send } = useServices();
@@ -40,6 +41,8 @@ export function StageLane({ laneId }: { laneId: string }) {
         </span>
         <WaitingCounter laneId={laneId} />
       </header>
+      {/* A speech model the lane lacks is said before anyone speaks, with Download or a way round it. */}
+      <ModelDownload laneId={laneId} />
       <ErrorList laneId={laneId} testId="lane-error" />
       <Conversation lane={lane} turn={turn} />
       <SilenceBreakdown laneId={laneId} />

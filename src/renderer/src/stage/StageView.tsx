@@ -59,7 +59,7 @@ function EnableAudio() {
       data-testid="enable-audio"
       onClick={() => voice.enableAudio()}
     >
-      🔈 Enable audio
+      Enable audio
     </button>
   );
 }
