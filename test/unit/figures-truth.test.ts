@@ -115,6 +115,30 @@ describe('through the real engine and the simulated backend', () => {
     for (const r of rates) expect(r).toBeCloseTo(2000, -1);
   });
 
+  it('a race flags its given opening line as scripted, and only that line', async () => {
+    const from = client.events.length;
+    client.send({
+      type: 'scenario.start',
+      scenario: 'goodbye',
+      lanes: [{ laneId: 'race-fast', spec: 'fast' }],
+      speech: false,
+    });
+    await client.waitFor('scenario.finished', (e) => e.laneId === 'race-fast', 30_000);
+    const mine = client.events.slice(from);
+    const done = mine.filter((e): e is Done => e.type === 'llm.done' && e.laneId === 'race-fast');
+    expect(done.length).toBeGreaterThan(2);
+    expect(done[0]!.metrics).toMatchObject({ scripted: true, ttftMs: null });
+    for (const d of done.slice(1)) expect(d.metrics.scripted).toBeUndefined();
+    const lines = mine.filter(
+      (e): e is Extract<EngineEvent, { type: 'scenario.progress' }> =>
+        e.type === 'scenario.progress' && e.laneId === 'race-fast',
+    );
+    expect(lines[0]!.opening).toBe(true);
+    expect(lines[0]!.timeline?.scripted).toBe(true);
+    expect(lines[0]!.timeline?.ttftMs).toBeNull();
+    expect(lines[1]!.timeline?.scripted).toBeUndefined();
+  });
+
   it("a fresh lane's first turn has the configured TTFT within 5 % (best of three fresh lanes)", async () => {
     const ttfts: number[] = [];
     for (let i = 0; i < 3; i++) {
