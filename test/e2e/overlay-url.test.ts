@@ -31,6 +31,12 @@ describe('the overlay URL', () => {
     const shown = await page.getByTestId('overlay-url').inputValue();
     expect(shown).toBe(app.engine.overlayUrl);
     expect(shown).not.toContain(app.engine.token);
+    await page
+      .context()
+      .grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.engine.httpUrl });
+    await page.getByTestId('overlay-copy').click();
+    await expect.poll(() => page.getByTestId('overlay-copy').textContent()).toBe('Copied');
+    expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(app.engine.overlayUrl);
 
     const race = async (prefix: string): Promise<void> => {
       ws.send({
@@ -90,13 +96,11 @@ describe('the overlay URL', () => {
     }
     const height = await overlay.evaluate<number>('document.documentElement.scrollHeight');
     const width = await overlay.evaluate<number>('document.documentElement.scrollWidth');
-    await overlay.screenshot({ path: '/tmp/i12ov/overlay-compact-2.png' });
     expect(height).toBeLessThanOrEqual(1080);
     expect(width).toBeLessThanOrEqual(1920);
 
     await overlay.goto(`${app.engine.overlayUrl}&layout=compact&lanes=lane-1,r1,r2,r3`);
     await expect.poll(() => lanes.count()).toBe(4);
-    await overlay.screenshot({ path: '/tmp/i12ov/overlay-compact-all.png' });
     expect(await overlay.evaluate<number>('document.documentElement.scrollHeight')).toBeLessThanOrEqual(1080);
     await overlay.close();
   }, 180_000);
