@@ -40,6 +40,8 @@ const env = (): NodeJS.ProcessEnv => ({
   ...process.env,
   CEREBRAS_API_KEY: CEREBRAS_KEY,
   OPENAI_COMPATIBLE_API_KEY: COMPATIBLE_KEY,
+  // `web` keeps the overlay's viewer token in the config folder: a temporary one, not the user's.
+  DIALTONE_CONFIG_DIR: dir,
 });
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
