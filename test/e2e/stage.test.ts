@@ -209,6 +209,19 @@ describe('stage view', () => {
       const lane = page.locator('[data-testid="race-lane"][data-lane-id="race-2"]');
       const turns = Number(await lane.getAttribute('data-turns'));
       expect(await lane.locator('.race-tick').count()).toBeGreaterThanOrEqual(turns);
+      // While both run, both fills are the same race time: a slower lane's bar is never ahead.
+      const fills = await inPage<
+        { running: boolean; share: number }[]
+      >(`[...document.querySelectorAll('[data-testid="race-lane"]')].map((el) => ({
+        running: el.getAttribute('data-finished') === 'false',
+        share: el.querySelector('.race-fill').getBoundingClientRect().width / el.querySelector('.race-track').getBoundingClientRect().width,
+      }))`);
+      if (fills.every((f) => f.running))
+        expect(Math.abs(fills[0]!.share - fills[1]!.share)).toBeLessThan(0.01);
+      const finishedShare = fills.find((f) => !f.running)?.share;
+      const runningShare = fills.find((f) => f.running)?.share;
+      if (finishedShare !== undefined && runningShare !== undefined)
+        expect(runningShare).toBeGreaterThanOrEqual(finishedShare - 0.01);
       if (!midShot && turns >= 3) {
         midShot = true;
         await page.screenshot({ path: `${SHOTS}/stage-race-running-1920x1080.png` });

@@ -1,9 +1,11 @@
 /**
- * The race view: per lane a track on a shared time axis, one tick per spoken line and the fill up to
- * the latest, so the faster lane's lead shows as it grows, with its line count, the running clock
- * and dead air so far; then each lane's finish line and who won by how much. The clock ticks through refs in one animation-frame loop.
+ * The race view: per lane a track on a shared time axis, one tick per spoken line where it landed and
+ * the fill the lane's race time (it stops at the lane's finish), so the faster lane's lead shows as
+ * denser ticks and an earlier finish, with its line count, the running clock and dead air so far;
+ * then each lane's finish line and who won by how much. Clocks and fills move through refs in one
+ * animation-frame loop.
  */
-import { useEffect, useLayoutEffect, useRef, type RefObject } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { useServices } from '../app/services';
 import { useAppStore } from '../store/use-app-store';
 import { raceOver, ranking, type RaceLane, type RaceState } from './race-store';
@@ -21,10 +23,15 @@ function millis(ms: number | null): string {
 /** Steps of the race's time axis: it grows by whole steps, so ticks already drawn rarely move. */
 const AXIS_STEP_MS = 30_000;
 
+/** The axis that holds `ms` of race time with a few seconds to spare, in whole steps. */
+function axisFor(ms: number): number {
+  return Math.max(AXIS_STEP_MS, Math.ceil((ms + 5_000) / AXIS_STEP_MS) * AXIS_STEP_MS);
+}
+
 /**
- * The time the tracks are drawn against (ms from the start). The scenario's length in lines is not
- * known ahead (a stop rule ends it), so the tracks are time: each spoken line is a tick where it
- * landed, and a lane's fill reaches its latest line. The axis covers every line seen, with headroom.
+ * The time the tracks are drawn against (ms from the start), as far as the events tell: the
+ * scenario's length in lines is not known ahead (a stop rule ends it), so the tracks are time. The
+ * running clock widens it further (see `useRaceClock`).
  */
 function axisMs(s: RaceState): number {
   const start = s.startedAt ?? 0;
@@ -36,7 +43,12 @@ function axisMs(s: RaceState): number {
     if (last !== undefined) latest = Math.max(latest, last - start);
     if (lane.finish) latest = Math.max(latest, lane.finish.totalMs);
   }
-  return Math.max(AXIS_STEP_MS, Math.ceil((latest + 5_000) / AXIS_STEP_MS) * AXIS_STEP_MS);
+  return axisFor(latest);
+}
+
+/** A lane's fill: its race time over the axis. */
+function fillTransform(ms: number, axis: number): string {
+  return `scaleX(${Math.min(1, Math.max(0, ms / axis)).toFixed(4)})`;
 }
 
 function Lead() {
@@ -142,11 +154,12 @@ function Track({ laneId, axis }: { laneId: string; axis: number }) {
   const ticks = useRef<HTMLDivElement>(null);
   const lastAt = lane?.lineAt[lane.lineAt.length - 1];
   const reachedMs = lane?.finish ? lane.finish.totalMs : lastAt !== undefined ? lastAt - startedAt : 0;
-  const share = Math.min(1, Math.max(0, reachedMs / axis));
+  const finishMs = lane?.finish?.totalMs ?? null;
   const lineAt = lane?.lineAt;
-  // CSSOM, not a style attribute: the page's CSP has no inline styles.
+  // CSSOM, not a style attribute: the page's CSP has no inline styles. A running lane's fill is the
+  // clock loop's to move.
   useLayoutEffect(() => {
-    if (fill.current) fill.current.style.transform = `scaleX(${share.toFixed(4)})`;
+    if (fill.current && finishMs !== null) fill.current.style.transform = fillTransform(finishMs, axis);
     const marks = ticks.current?.children;
     if (!marks || !lineAt) return;
     [...marks].forEach((mark, i) => {
@@ -154,7 +167,7 @@ function Track({ laneId, axis }: { laneId: string; axis: number }) {
       if (mark instanceof HTMLElement && at !== undefined)
         mark.style.left = `${Math.min(100, ((at - startedAt) / axis) * 100).toFixed(2)}%`;
     });
-  }, [share, lineAt, axis, startedAt]);
+  }, [finishMs, lineAt, axis, startedAt]);
   if (!lane) return null;
   return (
     <div
@@ -186,7 +199,11 @@ function Track({ laneId, axis }: { laneId: string; axis: number }) {
         data-axis-ms={axis}
         aria-label={`${lane.label}: ${lane.turns} lines in ${seconds(reachedMs)}`}
       >
-        <div ref={fill} className={`race-fill${lane.finish ? ' race-fill-done' : ''}`} />
+        <div
+          ref={fill}
+          className={`race-fill${lane.finish ? ' race-fill-done' : ''}`}
+          data-race-fill={lane.finish ? undefined : laneId}
+        />
         <div ref={ticks} className="race-ticks">
           {lane.lineAt.map((_, i) => (
             <i key={i} className="race-tick" />
@@ -212,26 +229,34 @@ function Track({ laneId, axis }: { laneId: string; axis: number }) {
   );
 }
 
-/** Paints every running lane's clock once per frame while a race runs. */
-function useRaceClock(root: RefObject<HTMLElement | null>): void {
+/**
+ * Paints every running lane's clock and fill once per frame while a race runs; asks for a wider
+ * axis (`widen`) when the clock nears its end.
+ */
+function useRaceClock(root: RefObject<HTMLElement | null>, axis: number, widen: (ms: number) => void): void {
   const { race } = useServices();
   useEffect(() => {
     let frame = 0;
     const paint = (): void => {
       const s = race.getState();
       const el = root.current;
-      if (el && s.startedAt !== null) {
+      if (el && s.startedAt !== null && !raceOver(s)) {
         const elapsed = performance.now() - s.startedAt;
+        if (axisFor(elapsed) > axis) widen(axisFor(elapsed));
         for (const span of el.querySelectorAll<HTMLElement>('[data-race-clock]')) {
           const lane = s.lanes[span.dataset.raceClock!];
           if (lane && lane.finish === null) span.textContent = seconds(elapsed);
+        }
+        for (const bar of el.querySelectorAll<HTMLElement>('[data-race-fill]')) {
+          const lane = s.lanes[bar.dataset.raceFill!];
+          if (lane && lane.finish === null) bar.style.transform = fillTransform(elapsed, axis);
         }
       }
       frame = requestAnimationFrame(paint);
     };
     frame = requestAnimationFrame(paint);
     return () => cancelAnimationFrame(frame);
-  }, [race, root]);
+  }, [race, root, axis, widen]);
 }
 
 export function RaceView() {
@@ -241,9 +266,13 @@ export function RaceView() {
   const speech = useRaceStore((s) => s.speech);
   const warnings = useRaceStore((s) => s.warnings);
   const laneOrder = useRaceStore((s) => s.laneOrder);
-  const axis = useRaceStore(axisMs);
+  const startedAt = useRaceStore((s) => s.startedAt);
+  const [clockAxis, setClockAxis] = useState({ startedAt, ms: 0 });
+  // The clock's axis belongs to one race: a new start begins from the events' axis again.
+  const axis = Math.max(useRaceStore(axisMs), clockAxis.startedAt === startedAt ? clockAxis.ms : 0);
   const over = useRaceStore(raceOver);
-  useRaceClock(root);
+  const widen = useCallback((ms: number) => setClockAxis({ startedAt, ms }), [startedAt]);
+  useRaceClock(root, axis, widen);
   if (laneOrder.length === 0) return null;
   return (
     <section
