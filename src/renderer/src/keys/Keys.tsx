@@ -9,11 +9,12 @@ import { describeStep, type DemoView } from '../../../shared/demo-script';
 import { useServices, type Services } from '../app/services';
 import { raceMessage } from '../race/race-actions';
 import { raceOver } from '../race/race-store';
+import { viewStore } from '../stage/view-store';
 import { runStep, type StepTarget } from './demo-runner';
 import { KEY_HELP, KeyMap } from './key-map';
 import { currentDemo, type PresenterActions, type PresenterState } from './presenter-store';
 
-/** Where a `show` step scrolls to; the page also gets a `dialtone:show` event to switch views. */
+/** Where a `show` step scrolls to, once the view that holds it is up. */
 const VIEW_SELECTOR: Record<DemoView, string> = {
   breakdown: '[data-testid="overlay"]',
   stage: '[data-testid="stage-view"], [data-testid="race-bar"]',
@@ -34,8 +35,11 @@ export function stepTarget(services: Services): StepTarget {
     selectScenario: (name) => services.race.getState().select(name),
     show(view) {
       services.presenter.getState().setView(view);
-      window.dispatchEvent(new CustomEvent('dialtone:show', { detail: view }));
-      document.querySelector(VIEW_SELECTOR[view])?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+      // The full breakdown (what-if, roofline) lives in the setup view; the stage shows a compact one.
+      viewStore.getState().setMode(view === 'stage' ? 'stage' : 'setup');
+      requestAnimationFrame(() =>
+        document.querySelector(VIEW_SELECTOR[view])?.scrollIntoView({ behavior: 'smooth', block: 'start' }),
+      );
     },
   };
 }
