@@ -9,6 +9,32 @@ export const SLOW_CLIENT_CLOSE = 4008;
 /** Sent with `SLOW_CLIENT_CLOSE`; a close reason may carry at most 123 bytes. */
 export const SLOW_CLIENT_REASON = 'this viewer fell too far behind the engine; reconnecting';
 
+/**
+ * Engine HTTP route a page asks after a failed connection (`?token=…`): 204 when the token is
+ * accepted, 401 when not. A browser reports a refused upgrade only as close code 1006.
+ */
+export const TOKEN_CHECK_PATH = '/token-check';
+
+/** What a failed connection turned out to be, once the page asked `TOKEN_CHECK_PATH`. */
+export type ConnectionProblem = 'token_refused' | 'engine_unreachable';
+
+/** Which page is asking: the app (control token) or the /overlay page (viewer token). */
+export type PageKind = 'app' | 'overlay';
+
+/** The engine answered but refused this page's token, in plain words. */
+export function describeTokenRefused(page: PageKind): string {
+  const again =
+    page === 'overlay'
+      ? 'copy the overlay address from the app again'
+      : 'open the address `bin/dialtone web` printed (or copy the overlay address from the app again)';
+  return `This address is out of date (the engine restarted with a new token): ${again}`;
+}
+
+/** Nothing answered at the engine's address, in plain words. */
+export function describeUnreachable(host: string): string {
+  return `The engine is not running at ${host}`;
+}
+
 /** What a socket close means to the person looking at the page, in plain words. */
 export function describeClose(code: number, reason: string): string {
   switch (code) {

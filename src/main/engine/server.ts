@@ -8,7 +8,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import {
   ClientMessage,
@@ -18,6 +18,7 @@ import {
   type EngineEvent,
 } from '../../shared/protocol';
 import { AUDIO_IN, AudioFrameError, decodeAudioFrame } from '../../shared/audio-frames';
+import { TOKEN_CHECK_PATH } from '../../shared/socket-close';
 import type { Engine } from './engine';
 import { errorEvent, ProviderError } from './errors';
 import {
@@ -101,7 +102,10 @@ export async function listenEngineServer(
   opts: EngineServerOptions,
 ): Promise<{ port: number; close(): Promise<void> }> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
-  const server = createServer((req, res) => serveStatic(req, res, opts.staticDir));
+  const server = createServer((req, res) => {
+    if (answerTokenCheck(req, res, opts.token, opts.viewerToken)) return;
+    serveStatic(req, res, opts.staticDir);
+  });
   let ownOrigins: string[] = [];
   let overlayUrl: string | undefined;
 
@@ -170,6 +174,44 @@ function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * `GET /token-check?token=…`: 204 when the token is the control or the viewer token, 401 otherwise;
+ * never a body, never the token. A browser reports a refused socket upgrade (401) only as close
+ * code 1006, the same as an engine that is not running, so a page asks here after a failed
+ * connection to tell "this address is out of date" from "the engine is not running". True when the
+ * request was this route (and is answered).
+ */
+function answerTokenCheck(
+  req: IncomingMessage,
+  res: ServerResponse,
+  token: string,
+  viewerToken: string | undefined,
+): boolean {
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  } catch {
+    return false;
+  }
+  if (url.pathname !== TOKEN_CHECK_PATH) return false;
+  const headers = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' };
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { ...headers, Allow: 'GET, HEAD' }).end();
+    return true;
+  }
+  const given = url.searchParams.get(TOKEN_PARAM) ?? '';
+  // Both compared in full whatever matched, over digests of one length: the time taken says nothing.
+  const control = sameDigest(given, token);
+  const viewer = viewerToken !== undefined && sameDigest(given, viewerToken);
+  res.writeHead(given !== '' && (control || viewer) ? 204 : 401, headers).end();
+  return true;
+}
+
+function sameDigest(given: string, expected: string): boolean {
+  const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 function attachClient(

@@ -7,7 +7,14 @@ import { AudioFrameError, decodeAudioFrame, type AudioFrame } from '../../shared
 import { errorMessage } from '../../shared/error-message';
 import { EngineEvent, TOKEN_PARAM, type ClientMessage } from '../../shared/protocol';
 import type { EngineConnection } from '../../shared/preload-api';
-import { describeClose } from '../../shared/socket-close';
+import {
+  describeClose,
+  describeTokenRefused,
+  describeUnreachable,
+  TOKEN_CHECK_PATH,
+  type ConnectionProblem,
+  type PageKind,
+} from '../../shared/socket-close';
 import { bestOfBurst, provisionalSync, type ClockSync, type PongSample } from './clock-sync';
 
 export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'stopped';
@@ -25,7 +32,15 @@ export interface ConnectionInfo {
    * say why it reconnected (e.g. the engine dropped it for falling behind).
    */
   lastDrop?: string;
+  /**
+   * When a connection failed before it opened, what the engine's token check said: the engine
+   * refused this page's token (an address from an earlier launch), or nothing answered at all.
+   */
+  problem?: ConnectionProblem;
 }
+
+/** What `GET /token-check` said: accepted, refused (401), or no engine answered. */
+export type TokenCheck = 'ok' | 'refused' | 'unreachable';
 
 export interface EngineClientHandlers {
   onEvent(event: EngineEvent): void;
@@ -47,10 +62,18 @@ export interface EngineClientOptions {
   burstSize?: number;
   /** Time between clock-sync bursts, ms. */
   syncEveryMs?: number;
+  /** Which page this is, for the words of a refused token; default `app`. */
+  page?: PageKind;
+  /** Asks the engine whether it accepts the token; default `checkTokenOverHttp`. */
+  checkToken?: (conn: EngineConnection) => Promise<TokenCheck>;
+  /** Retry delay while the engine refuses the token (it may come back with the same one), ms. */
+  refusedRetryMs?: number;
 }
 
 /** Reconnect delays, ms; the last one repeats. */
 const BACKOFF_MS = [250, 500, 1_000, 2_000, 4_000];
+/** While the token is refused: retry now and then, in case the engine comes back with this token. */
+const REFUSED_RETRY_MS = 10_000;
 /** A ping without a pong after this long ends its burst with what it has. */
 const PONG_TIMEOUT_MS = 2_000;
 
@@ -58,6 +81,33 @@ export function engineSocketUrl(conn: EngineConnection): string {
   const url = new URL(conn.wsUrl);
   url.searchParams.set(TOKEN_PARAM, conn.token);
   return url.toString();
+}
+
+/** The engine's token-check address for a connection: same host as its socket, over HTTP(S). */
+export function tokenCheckUrl(conn: EngineConnection): string {
+  const url = new URL(conn.wsUrl);
+  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+  url.pathname = TOKEN_CHECK_PATH;
+  url.search = '';
+  url.hash = '';
+  url.searchParams.set(TOKEN_PARAM, conn.token);
+  return url.toString();
+}
+
+/** `GET /token-check`: 204 accepted, 401 refused, no answer at all: the engine is not running. */
+export async function checkTokenOverHttp(conn: EngineConnection): Promise<TokenCheck> {
+  let status: number;
+  try {
+    const res = await fetch(tokenCheckUrl(conn), {
+      credentials: 'omit',
+      referrerPolicy: 'no-referrer',
+    });
+    status = res.status;
+  } catch {
+    return 'unreachable';
+  }
+  // Anything else (an older engine without the route, a proxy) says nothing about the token.
+  return status === 401 ? 'refused' : 'ok';
 }
 
 export class EngineClient {
@@ -134,8 +184,10 @@ export class EngineClient {
 
   private async open(): Promise<void> {
     let url: string;
+    let conn: EngineConnection;
     try {
-      url = engineSocketUrl(await this.opts.connection());
+      conn = await this.opts.connection();
+      url = engineSocketUrl(conn);
     } catch (err) {
       this.scheduleReconnect(errorMessage(err));
       return;
@@ -150,8 +202,10 @@ export class EngineClient {
     }
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
+    let opened = false;
     socket.onopen = () => {
       if (this.socket !== socket) return;
+      opened = true;
       this.attempt = 0;
       this.report({ status: 'open', attempt: 0, lastDrop: this.lastDrop });
       this.startBurst();
@@ -164,16 +218,42 @@ export class EngineClient {
       this.socket = null;
       this.clearTimers();
       // The engine's `hello` on the next socket resyncs everything this page missed.
-      this.lastDrop = describeClose(ev.code, ev.reason);
-      if (!this.stopped) this.scheduleReconnect(this.lastDrop);
+      const described = describeClose(ev.code, ev.reason);
+      if (opened) {
+        this.lastDrop = described;
+        if (!this.stopped) this.scheduleReconnect(described);
+        return;
+      }
+      // Never opened: a refused token and a stopped engine both read as 1006 here; ask which.
+      void this.diagnose(conn, described);
     };
     // An error is always followed by close, which does the work.
     socket.onerror = () => {};
   }
 
-  private scheduleReconnect(reason: string): void {
+  private async diagnose(conn: EngineConnection, described: string): Promise<void> {
+    let check: TokenCheck;
+    try {
+      check = await (this.opts.checkToken ?? checkTokenOverHttp)(conn);
+    } catch {
+      check = 'ok';
+    }
+    if (this.stopped || this.socket !== null) return;
+    if (check === 'refused') {
+      this.scheduleReconnect(describeTokenRefused(this.opts.page ?? 'app'), 'token_refused');
+    } else if (check === 'unreachable') {
+      this.scheduleReconnect(describeUnreachable(new URL(conn.wsUrl).host), 'engine_unreachable');
+    } else {
+      this.scheduleReconnect(described);
+    }
+  }
+
+  private scheduleReconnect(reason: string, problem?: ConnectionProblem): void {
     if (this.stopped) return;
-    const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)] ?? 4_000;
+    const delay =
+      problem === 'token_refused'
+        ? (this.opts.refusedRetryMs ?? REFUSED_RETRY_MS)
+        : (BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)] ?? 4_000);
     this.attempt += 1;
     this.report({
       status: 'reconnecting',
@@ -181,6 +261,7 @@ export class EngineClient {
       retryInMs: delay,
       reason,
       lastDrop: this.lastDrop,
+      ...(problem === undefined ? {} : { problem }),
     });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;

@@ -9,6 +9,8 @@ function connectionText(c: ConnectionInfo): string {
     case 'connecting':
       return 'connecting to the engine…';
     case 'reconnecting': {
+      // The token check said what is wrong: say that, in the page's own words, not a close code.
+      if (c.problem !== undefined && c.reason) return c.reason;
       const wait = c.retryInMs === undefined ? '' : ` in ${(c.retryInMs / 1000).toFixed(1)} s`;
       return `engine disconnected, reconnecting${wait} (attempt ${c.attempt})`;
     }
@@ -72,11 +74,17 @@ export function Footer() {
         className={`conn conn-${connection.status}`}
         data-testid="connection-status"
         data-status={connection.status}
+        data-problem={connection.status === 'reconnecting' ? connection.problem : undefined}
         title={connection.reason}
       >
         {connectionText(connection)}
       </span>
-      {connection.status === 'reconnecting' && connection.reason && (
+      {connection.status === 'reconnecting' && connection.problem !== undefined && (
+        <span className="conn-reason" data-testid="connection-reason">
+          retrying every {((connection.retryInMs ?? 0) / 1000).toFixed(0)} s
+        </span>
+      )}
+      {connection.status === 'reconnecting' && connection.problem === undefined && connection.reason && (
         <span className="conn-reason" data-testid="connection-reason">
           {connection.reason}
         </span>
