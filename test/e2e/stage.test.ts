@@ -225,6 +225,20 @@ describe('stage view', () => {
       if (!midShot && turns >= 3) {
         midShot = true;
         await page.screenshot({ path: `${SHOTS}/stage-race-running-1920x1080.png` });
+        // A 1280×720 projector mid-race: the race, the ask-all box and the demo strip once left each
+        // transcript about 100 px; the transcript keeps room to read a reply.
+        await page.setViewportSize({ width: 1280, height: 720 });
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: `${SHOTS}/stage-race-running-1280x720.png` });
+        const heights = await inPage<number[]>(
+          `[...document.querySelectorAll('.stage-lane .conversation')].map((el) => el.getBoundingClientRect().height)`,
+        );
+        expect(heights).toHaveLength(2);
+        for (const h of heights)
+          expect(h, 'transcript height at 1280×720 mid-race').toBeGreaterThanOrEqual(240);
+        expect(await composerVisible(), 'composer visible at 1280×720 mid-race').toBe(true);
+        expect(await overflowing(), 'overflow at 1280×720 mid-race').toEqual([]);
+        await page.setViewportSize({ width: 1920, height: 1080 });
       }
       await page.waitForTimeout(250);
     }

@@ -43,10 +43,17 @@ function setup(opts: { running?: boolean; ptt?: boolean } = {}) {
   presenter.getState().applyEvent(TALK);
   presenter.getState().select('talk');
   const sent: ClientMessage[] = [];
-  const state = { running: opts.running ?? false, ptt: opts.ptt ?? false, now: 1_000, fullscreen: 0 };
+  const state = {
+    running: opts.running ?? false,
+    ptt: opts.ptt ?? false,
+    now: 1_000,
+    fullscreen: 0,
+    askLanes: ['a', 'b'],
+  };
   const lanes: StepTarget = {
     send: (m) => sent.push(m) > 0,
     laneOrder: () => ['a', 'b'],
+    askLanes: () => state.askLanes,
     laneLabel: (id) => ({ a: 'fast', b: 'gpu' })[id],
     noteSending: () => {},
     selectScenario: () => {},
@@ -147,6 +154,40 @@ describe('key map', () => {
     press('PageUp');
     expect(presenter.getState().stepIndex).toBe(1);
     expect(sent).toHaveLength(3);
+  });
+
+  it('a step that cannot run says why in plain words until the next step (before, the reason was dropped)', () => {
+    const { presenter, sent, press } = setup();
+    presenter.getState().applyEvent({
+      type: 'demo.list',
+      demos: [
+        {
+          name: 'typo',
+          title: 'A switch to a lane that is not there',
+          builtin: false,
+          steps: [{ switch: { lane: 'cerebras', spec: 'cerebras' } }, { show: 'stage' }],
+        },
+      ],
+      errors: [],
+    });
+    press('PageDown');
+    expect(sent).toEqual([]);
+    expect(presenter.getState().stepProblem).toBe(
+      'There is no lane called "cerebras" (the lanes are: fast, gpu), so nothing was switched.',
+    );
+    press('PageDown');
+    expect(presenter.getState().stepIndex).toBe(1);
+    expect(presenter.getState().stepProblem).toBeNull();
+  });
+
+  it('an ask step on stage after a race asks the lanes on stage, not the hidden ones', () => {
+    const { sent, press, state } = setup();
+    state.askLanes = ['b'];
+    press('PageDown');
+    press('PageDown');
+    expect(sent.slice(1)).toEqual([
+      { type: 'chat.send', laneId: 'b', text: 'In one sentence, why does a voice assistant feel slow?' },
+    ]);
   });
 
   it('Space is push-to-talk, not a step, while a lane is in ptt mode; text fields keep their keys', () => {

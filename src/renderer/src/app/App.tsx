@@ -10,7 +10,6 @@ import { Footer } from './Footer';
 import { Overlay } from '../overlay/Overlay';
 import { RaceBar } from '../race/RaceBar';
 import { RaceView } from '../race/RaceView';
-import { AskBoth } from '../keys/AskBoth';
 import { Keys } from '../keys/Keys';
 import { StageView, useStageKeys, ViewToggle } from '../stage/StageView';
 import { useViewMode } from '../stage/view-store';
@@ -69,7 +68,6 @@ export function App() {
           <KeysPanel />
         </>
       )}
-      <AskBoth />
       <Keys />
       <Footer />
     </div>

@@ -3,22 +3,29 @@ import { MAX_USER_TEXT_CHARS } from '../../../shared/protocol';
 import { useServices } from '../app/services';
 import { useAppStore } from '../store/use-app-store';
 import { useLaneOrder } from '../store/use-lane-order';
+import { useStageLanes } from '../stage/StageView';
+import { useViewMode } from '../stage/view-store';
 import { askEveryLane } from './demo-runner';
 import { stepTarget } from './Keys';
 
 /**
  * One question to every lane at once (typed): the side-by-side comparison on a human question.
- * Enter sends; each lane gets its own `chat.send`, as if typed into its composer.
+ * Enter sends; each lane gets its own `chat.send`, as if typed into its composer. On stage it asks
+ * the lanes on stage (after a race, only the race's lanes), in setup every lane; the label says how
+ * many it will ask.
  */
 export function AskBoth() {
   const services = useServices();
   const target = useMemo(() => stepTarget(services), [services]);
-  const laneCount = useLaneOrder().length;
+  const all = useLaneOrder();
+  const onStage = useStageLanes();
+  const lanes = useViewMode() === 'stage' ? onStage : all;
+  const laneCount = lanes.length;
   const connected = useAppStore((s) => s.connection.status === 'open');
   const [text, setText] = useState('');
   const canSend = connected && laneCount > 0 && text.trim() !== '';
   const submit = (): void => {
-    if (canSend && askEveryLane(target, text) > 0) setText('');
+    if (canSend && askEveryLane(target, text, lanes) > 0) setText('');
   };
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>): void => {
     if (e.key === 'Enter' && !e.nativeEvent.isComposing) {

@@ -1,6 +1,7 @@
 /**
  * The presenter's layer: the key map (one window listener for the app's life), the key help (`?`),
- * the "press R again" hint and the demo script's strip (current and next step).
+ * the "press R again" hint, and one bar with the ask-all box and the demo script's strip (current
+ * and next step, and why the last step did not run).
  */
 import { useEffect, useMemo } from 'react';
 import { useStore } from 'zustand';
@@ -10,6 +11,8 @@ import { useServices, type Services } from '../app/services';
 import { raceMessage } from '../race/race-actions';
 import { raceOver } from '../race/race-store';
 import { viewStore } from '../stage/view-store';
+import { stageLanes } from '../stage/StageView';
+import { AskBoth } from './AskBoth';
 import { runStep, type StepTarget } from './demo-runner';
 import { KEY_HELP, KeyMap } from './key-map';
 import { currentDemo, type PresenterActions, type PresenterState } from './presenter-store';
@@ -30,6 +33,12 @@ export function stepTarget(services: Services): StepTarget {
   return {
     send: (m) => services.send(m),
     laneOrder: () => services.lanes.getState().laneOrder,
+    askLanes() {
+      const all = services.lanes.getState().laneOrder;
+      return viewStore.getState().mode === 'stage'
+        ? stageLanes(all, services.race.getState().laneOrder)
+        : all;
+    },
     laneLabel: (id) => services.store.getState().lanes[id]?.label,
     noteSending: (id, text) => services.store.getState().noteSending(id, text),
     selectScenario: (name) => services.race.getState().select(name),
@@ -74,7 +83,11 @@ export function Keys() {
   return (
     <>
       <RestartHint />
-      <PresenterStrip />
+      {/* One row at the foot of the screen: the ask-all box and the demo strip (on stage they share it). */}
+      <div className="presenter-bar" data-testid="presenter-bar">
+        <AskBoth />
+        <PresenterStrip />
+      </div>
       <HelpPanel />
     </>
   );
@@ -111,6 +124,7 @@ export function PresenterStrip() {
   const index = usePresenter((s) => s.stepIndex);
   const select = usePresenter((s) => s.select);
   const text = usePresenter(useShallow(stripText));
+  const problem = usePresenter((s) => s.stepProblem);
   if (!demo || !text) return null;
   return (
     <div className="presenter-strip" data-testid="presenter-strip" aria-label="Demo script" data-step={index}>
@@ -130,6 +144,11 @@ export function PresenterStrip() {
       <span className="presenter-step presenter-next" data-testid="demo-next">
         <span className="presenter-label">next</span> {text.next}
       </span>
+      {problem !== null && (
+        <span className="presenter-problem" role="alert" data-testid="demo-problem">
+          Step {index + 1} did not run: {problem}
+        </span>
+      )}
       {errors.length > 0 && (
         <span className="race-warning" data-testid="demo-errors" title={errors.join('\n')}>
           {errors.length} demo file{errors.length === 1 ? '' : 's'} did not load

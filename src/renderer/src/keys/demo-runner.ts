@@ -10,6 +10,8 @@ export interface StepTarget {
   send(message: ClientMessage): boolean;
   /** Lane ids, left to right. */
   laneOrder(): string[];
+  /** The lanes an "ask" goes to: on stage the lanes on stage, in setup every lane. */
+  askLanes(): string[];
   laneLabel(laneId: string): string | undefined;
   /** The composer shows the question as sent (see app-store `noteSending`). */
   noteSending(laneId: string, text: string): void;
@@ -17,12 +19,12 @@ export interface StepTarget {
   show(view: DemoView): void;
 }
 
-/** The same question to every lane at once; returns how many lanes it went to. */
-export function askEveryLane(target: StepTarget, question: string): number {
+/** The same question to every lane (or to `lanes`) at once; returns how many lanes it went to. */
+export function askEveryLane(target: StepTarget, question: string, lanes?: readonly string[]): number {
   const text = question.trim();
   if (text === '') return 0;
   let sent = 0;
-  for (const laneId of target.laneOrder()) {
+  for (const laneId of lanes ?? target.laneOrder()) {
     if (target.send({ type: 'chat.send', laneId, text })) {
       target.noteSending(laneId, text);
       sent += 1;
@@ -60,12 +62,21 @@ export function runStep(target: StepTarget, step: DemoStep): string | null {
     return null;
   }
   if ('ask' in step) {
-    return askEveryLane(target, step.ask) === 0 ? 'no lane to ask' : null;
+    return askEveryLane(target, step.ask, target.askLanes()) === 0
+      ? 'There is no lane to ask, or the engine is not connected.'
+      : null;
   }
   if ('switch' in step) {
     const laneId = findLane(target, step.switch.lane);
-    if (laneId === undefined) return `no lane "${step.switch.lane}"`;
-    target.send({ type: 'lane.configure', laneId, spec: step.switch.spec });
+    if (laneId === undefined) {
+      const names = target
+        .laneOrder()
+        .map((id) => target.laneLabel(id) ?? id)
+        .join(', ');
+      return `There is no lane called "${step.switch.lane}" (the lanes are: ${names || 'none'}), so nothing was switched.`;
+    }
+    if (!target.send({ type: 'lane.configure', laneId, spec: step.switch.spec }))
+      return 'The engine is not connected, so the lane was not switched.';
     return null;
   }
   target.show(step.show);

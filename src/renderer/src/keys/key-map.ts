@@ -76,7 +76,10 @@ export class KeyMap {
     const index = s.stepIndex + delta;
     if (index < -1 || index >= demo.steps.length) return;
     s.setStep(index);
-    if (delta === 1) this.app.runStep(index);
+    if (delta !== 1) return;
+    // A step that could not run says why on the strip until the next step (setStep clears it).
+    const problem = this.app.runStep(index);
+    if (problem !== null) this.presenter.getState().setStepProblem(problem);
   }
 
   private onKey(e: KeyboardEvent): void {

@@ -16,6 +16,8 @@ export interface PresenterState {
   selected: string | null;
   /** Index of the step last run; -1 before the first. */
   stepIndex: number;
+  /** Why the step last run did nothing, in plain words; cleared by the next step. */
+  stepProblem: string | null;
   helpOpen: boolean;
   /** The part of the page the latest `show` step asked for. */
   view: DemoView | null;
@@ -27,6 +29,7 @@ export interface PresenterActions {
   applyEvent(event: EngineEvent): void;
   select(name: string): void;
   setStep(index: number): void;
+  setStepProblem(problem: string | null): void;
   setHelp(open: boolean): void;
   setView(view: DemoView | null): void;
   armRestart(until: number | null): void;
@@ -45,6 +48,7 @@ export function createPresenterStore() {
     demoErrors: [],
     selected: null,
     stepIndex: -1,
+    stepProblem: null,
     helpOpen: false,
     view: null,
     restartArmedUntil: null,
@@ -57,13 +61,14 @@ export function createPresenterStore() {
         demos: event.demos,
         demoErrors: event.errors,
         selected: keep ? selected : (event.demos[0]?.name ?? null),
-        ...(keep ? {} : { stepIndex: -1 }),
+        ...(keep ? {} : { stepIndex: -1, stepProblem: null }),
       });
     },
     select(name) {
-      if (name !== get().selected) set({ selected: name, stepIndex: -1 });
+      if (name !== get().selected) set({ selected: name, stepIndex: -1, stepProblem: null });
     },
-    setStep: (stepIndex) => set({ stepIndex }),
+    setStep: (stepIndex) => set({ stepIndex, stepProblem: null }),
+    setStepProblem: (stepProblem) => set({ stepProblem }),
     setHelp: (helpOpen) => set({ helpOpen }),
     setView: (view) => set({ view }),
     armRestart: (restartArmedUntil) => set({ restartArmedUntil }),

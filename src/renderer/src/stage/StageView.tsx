@@ -3,7 +3,7 @@
  * the lanes side by side. During and after a race only the race's lanes are on stage, so starting
  * one replaces the lanes rather than squeezing in beside them; the setup view lists every lane.
  */
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useStore } from 'zustand';
 import { useServices } from '../app/services';
 import { useLaneOrder } from '../store/use-lane-order';
@@ -13,12 +13,16 @@ import { showStage, toggleStageView, viewStore } from './view-store';
 import { StageLane } from './StageLane';
 
 /** Lanes on stage: the race's lanes that still exist, else every lane. */
+export function stageLanes(all: readonly string[], raceLanes: readonly string[]): string[] {
+  const racing = raceLanes.filter((id) => all.includes(id));
+  return racing.length > 0 ? racing : [...all];
+}
+
 export function useStageLanes(): string[] {
   const { race } = useServices();
   const all = useLaneOrder();
   const raceLanes = useStore(race, (s) => s.laneOrder);
-  const racing = raceLanes.filter((id) => all.includes(id));
-  return racing.length > 0 ? racing : all;
+  return useMemo(() => stageLanes(all, raceLanes), [all, raceLanes]);
 }
 
 function typing(target: EventTarget | null): boolean {
