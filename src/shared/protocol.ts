@@ -275,6 +275,8 @@ export const EngineEvent = z.discriminatedUnion('type', [
     entries: z.array(ChatEntry),
   }),
   z.object({ type: z.literal('lane.removed'), laneId: LaneId }),
+  /** The providers changed (a key was saved or cleared in the app): the `hello` list, current. */
+  z.object({ type: z.literal('providers'), providers: z.array(ProviderInfo) }),
   /** Saved settings for the page, sent after `hello`: devices, lanes' volume/pan, the last scenario. */
   z.object({
     type: z.literal('settings'),

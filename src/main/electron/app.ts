@@ -113,7 +113,7 @@ export async function runDialtoneApp(options: DialtoneAppOptions): Promise<void>
     hardenSession(session.defaultSession, { allowedOrigins, cspBackstop: !devUrl });
     app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, allowedOrigins));
     registerEngineConnectionHandler(ipcMain, { wsUrl: started.wsUrl, token: started.token }, allowedOrigins);
-    registerProviderKeyHandlers(ipcMain, keys, allowedOrigins);
+    registerProviderKeyHandlers(ipcMain, keys, allowedOrigins, () => started.engine.providersChanged());
     installAppMenu({ isDev: Boolean(devUrl), platform: process.platform, appName: app.name });
 
     const openWindow = (): void => {

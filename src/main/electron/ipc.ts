@@ -45,6 +45,8 @@ export function registerProviderKeyHandlers(
   ipcMain: IpcMain,
   store: KeyStoreLike,
   allowedOrigins: readonly string[],
+  /** Called after a key was saved or cleared (the engine tells the pages which providers have one). */
+  onChange: () => void = () => {},
 ): () => void {
   const guard = (event: IpcMainInvokeEvent): void => {
     if (!isTrustedSender(event, allowedOrigins)) {
@@ -55,13 +57,17 @@ export function registerProviderKeyHandlers(
     guard(event);
     return store.status();
   });
-  ipcMain.handle(IPC_CHANNELS.setProviderKey, (event, provider: unknown, key: unknown) => {
+  ipcMain.handle(IPC_CHANNELS.setProviderKey, async (event, provider: unknown, key: unknown) => {
     guard(event);
-    return store.set(provider, key);
+    const status = await store.set(provider, key);
+    onChange();
+    return status;
   });
-  ipcMain.handle(IPC_CHANNELS.clearProviderKey, (event, provider: unknown) => {
+  ipcMain.handle(IPC_CHANNELS.clearProviderKey, async (event, provider: unknown) => {
     guard(event);
-    return store.clear(provider);
+    const status = await store.clear(provider);
+    onChange();
+    return status;
   });
   return () => {
     ipcMain.removeHandler(IPC_CHANNELS.providerKeys);

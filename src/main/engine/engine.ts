@@ -75,6 +75,11 @@ export class Engine {
     return () => this.clients.delete(client);
   }
 
+  /** A key was saved or cleared: every page gets the providers list again (which have a key). */
+  providersChanged(): void {
+    this.broadcast({ type: 'providers', providers: listProviders(this.deps.env) });
+  }
+
   /** Every event to every client, through the one redaction path (no key or URL password goes out). */
   broadcast = (event: EngineEvent): void => {
     const safe = redactEvent(event);

@@ -11,6 +11,7 @@ import { VoiceController } from '../audio/voice';
 import { MeterPainter } from '../audio/meters';
 import { EngineClient } from '../engine-client';
 import { createAppStore, type AppStore } from '../store/app-store';
+import { createSettingsSync } from '../store/audio-store';
 import { createLaneRegistry, type LaneRegistry } from '../store/lane-registry';
 import { LiveTurns } from '../stream/live-turns';
 import { PaintStats } from '../stream/paint-stats';
@@ -69,6 +70,17 @@ export function createServices(connection: () => Promise<EngineConnection>): Ser
     offsetMs: () => client?.clock?.offsetMs ?? null,
   });
   const meters = new MeterPainter();
+  // Devices and volume/pan last across restarts (the engine's settings file).
+  const settingsSync = createSettingsSync(
+    voice.store,
+    {
+      setVolume: (laneId, volume) => voice.setVolume(laneId, volume),
+      setPan: (laneId, pan) => voice.setPan(laneId, pan),
+      setOutput: (deviceId) => void voice.setOutput(deviceId),
+      setInput: (deviceId) => voice.setMicSettings({ deviceId }),
+    },
+    (message) => client?.send(message),
+  );
   const race = createRaceStore();
   const presenter = createPresenterStore();
   lanes.getState().onRemoved((laneId) => {
@@ -85,6 +97,7 @@ export function createServices(connection: () => Promise<EngineConnection>): Ser
         store.getState().applyEvent(event);
         overlay.apply(event);
         voice.handleEvent(event);
+        settingsSync.handleEvent(event);
         race.getState().applyEvent(event);
         presenter.getState().applyEvent(event);
         // Last: a new lane appears once every store has it, and a lane that went is forgotten by all.

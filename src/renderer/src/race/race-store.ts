@@ -112,6 +112,18 @@ export function createRaceStore(now: () => number = () => performance.now()) {
             });
             return;
           }
+          case 'settings': {
+            // The scenario run last time is the one picked (kept when `scenario.list` arrives).
+            const last = event.lastScenario?.scenario;
+            const { scenarios, scenario } = get();
+            if (
+              last &&
+              scenario === null &&
+              (scenarios.length === 0 || scenarios.some((s) => s.name === last))
+            )
+              set({ selected: last });
+            return;
+          }
           case 'scenario.started':
             set({
               scenario: event.scenario,

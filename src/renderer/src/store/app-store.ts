@@ -267,6 +267,9 @@ export function createAppStore() {
             });
             return;
           }
+          case 'providers':
+            set({ providers: event.providers });
+            return;
           case 'lane.notice':
             set((s) => ({
               notices: {

@@ -5,7 +5,7 @@
  * (audio/meters.ts).
  */
 import { createStore } from 'zustand/vanilla';
-import type { EngineEvent } from '../../../shared/protocol';
+import type { ClientMessage, EngineEvent } from '../../../shared/protocol';
 
 export type MicMode = 'off' | 'open' | 'ptt';
 
@@ -139,4 +139,173 @@ export function createAudioStore() {
       },
     };
   });
+}
+
+// ---- settings that last (the engine's settings file) ---------------------------------------------
+
+type SettingsEvent = Extract<EngineEvent, { type: 'settings' }>;
+type SettingsSet = Extract<ClientMessage, { type: 'settings.set' }>;
+
+/** The device with this id, else the one with this label (ids change with the browser profile). */
+export function matchDevice(
+  options: readonly DeviceOption[],
+  id: string | null,
+  label: string | undefined,
+): string | null {
+  if (!id) return null;
+  if (options.some((o) => o.deviceId === id)) return id;
+  if (label) return options.find((o) => o.label === label)?.deviceId ?? null;
+  return null;
+}
+
+/** What applying saved settings changes on the page (the voice controller does this). */
+export interface AudioSettingsTarget {
+  setVolume(laneId: string, volume: number): void;
+  setPan(laneId: string, pan: number): void;
+  setOutput(deviceId: string): void;
+  setInput(deviceId: string): void;
+}
+
+export interface SettingsSync {
+  /** Engine events: `hello` opens a connection, its first `settings` is applied. */
+  handleEvent(event: EngineEvent): void;
+  dispose(): void;
+}
+
+/** Changes within this window are sent once. */
+export const SETTINGS_SEND_DEBOUNCE_MS = 300;
+
+interface AudioPicture {
+  inputId: string | null;
+  outputId: string;
+  lanes: Record<string, { volume: number; pan: number }>;
+}
+
+function pictureOf(s: AudioState): AudioPicture {
+  const lanes: AudioPicture['lanes'] = {};
+  for (const [laneId, v] of Object.entries(s.lanes)) lanes[laneId] = { volume: v.volume, pan: v.pan };
+  return { inputId: s.micSettings.deviceId, outputId: s.outputId, lanes };
+}
+
+/**
+ * Keeps the page's devices and each lane's volume/pan in the engine's settings: applies the saved
+ * ones once per connection (devices matched by id, else by label, as soon as the device lists
+ * have them) and sends `settings.set` (debounced) when the presenter changes one.
+ */
+export function createSettingsSync(
+  store: AudioStore,
+  target: AudioSettingsTarget,
+  send: (message: SettingsSet) => void,
+  opts: { debounceMs?: number } = {},
+): SettingsSync {
+  let applied = false;
+  let applying = false;
+  let pendingDevices: SettingsEvent['devices'] = null;
+  let sent = pictureOf(store.getState());
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const quietly = (fn: () => void): void => {
+    applying = true;
+    try {
+      fn();
+    } finally {
+      applying = false;
+    }
+    sent = pictureOf(store.getState());
+  };
+
+  const applyDevices = (): void => {
+    const saved = pendingDevices;
+    if (!saved) return;
+    const s = store.getState();
+    let inputDone = saved.inputId === null;
+    let outputDone = saved.outputId === '';
+    const input = matchDevice(s.inputs, saved.inputId, saved.inputLabel);
+    const output = matchDevice(s.outputs, saved.outputId, saved.outputLabel);
+    quietly(() => {
+      if (input !== null) {
+        inputDone = true;
+        if (input !== s.micSettings.deviceId) target.setInput(input);
+      }
+      if (output !== null) {
+        outputDone = true;
+        if (output !== s.outputId) target.setOutput(output);
+      }
+    });
+    pendingDevices =
+      inputDone && outputDone
+        ? null
+        : { ...saved, ...(inputDone ? { inputId: null } : {}), ...(outputDone ? { outputId: '' } : {}) };
+  };
+
+  const flush = (): void => {
+    timer = undefined;
+    const s = store.getState();
+    const now = pictureOf(s);
+    if (now.inputId !== sent.inputId || now.outputId !== sent.outputId) {
+      // The presenter chose a device: a saved one not found yet no longer matters.
+      pendingDevices = null;
+      const inputLabel = s.inputs.find((d) => d.deviceId === now.inputId)?.label;
+      const outputLabel = s.outputs.find((d) => d.deviceId === now.outputId)?.label;
+      send({
+        type: 'settings.set',
+        devices: {
+          inputId: now.inputId,
+          ...(inputLabel ? { inputLabel } : {}),
+          outputId: now.outputId,
+          ...(outputLabel ? { outputLabel } : {}),
+        },
+      });
+    }
+    for (const [laneId, v] of Object.entries(now.lanes)) {
+      const before = sent.lanes[laneId];
+      // A lane that just appeared has its defaults: nothing to save.
+      if (!before || (before.volume === v.volume && before.pan === v.pan)) continue;
+      send({ type: 'settings.set', lane: { laneId, volume: v.volume, pan: v.pan } });
+    }
+    sent = now;
+  };
+
+  const unsubscribe = store.subscribe((state, previous) => {
+    if (state.inputs !== previous.inputs || state.outputs !== previous.outputs) applyDevices();
+    if (applying) return;
+    const now = pictureOf(state);
+    const changed =
+      now.inputId !== sent.inputId ||
+      now.outputId !== sent.outputId ||
+      Object.entries(now.lanes).some(([laneId, v]) => {
+        const before = sent.lanes[laneId];
+        return before !== undefined && (before.volume !== v.volume || before.pan !== v.pan);
+      });
+    if (!changed) {
+      // New lanes join the picture without being sent.
+      for (const laneId of Object.keys(now.lanes)) sent.lanes[laneId] ??= now.lanes[laneId]!;
+      return;
+    }
+    clearTimeout(timer);
+    timer = setTimeout(flush, opts.debounceMs ?? SETTINGS_SEND_DEBOUNCE_MS);
+  });
+
+  return {
+    handleEvent(event) {
+      if (event.type === 'hello') {
+        applied = false;
+        return;
+      }
+      if (event.type !== 'settings' || applied) return;
+      applied = true;
+      quietly(() => {
+        for (const [laneId, audio] of Object.entries(event.laneAudio)) {
+          if (audio.volume !== undefined) target.setVolume(laneId, audio.volume);
+          if (audio.pan !== undefined) target.setPan(laneId, audio.pan);
+        }
+      });
+      pendingDevices = event.devices;
+      applyDevices();
+    },
+    dispose() {
+      clearTimeout(timer);
+      unsubscribe();
+    },
+  };
 }
