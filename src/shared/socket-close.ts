@@ -26,7 +26,7 @@ export function describeTokenRefused(page: PageKind): string {
   const again =
     page === 'overlay'
       ? 'copy the overlay address from the app again'
-      : 'open the address `bin/dialtone web` printed (or copy the overlay address from the app again)';
+      : 'open the address `bin/dialtone web` printed when it started this time';
   return `This address is out of date (the engine restarted with a new token): ${again}`;
 }
 

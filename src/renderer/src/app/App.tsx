@@ -22,6 +22,10 @@ export function App() {
   const laneOrder = useLaneOrder();
   const ready = useAppStore((s) => s.ready);
   const connected = useAppStore((s) => s.connection.status === 'open');
+  // Why the page cannot connect, once the engine's token check said (an out-of-date address, no engine).
+  const waiting = useAppStore((s) =>
+    s.connection.problem === undefined ? null : (s.connection.reason ?? null),
+  );
   const mode = useViewMode();
   useStageKeys();
   return (
@@ -46,7 +50,9 @@ export function App() {
         <>
           <ErrorList laneId={ENGINE_ERRORS} testId="engine-error" />
           {laneOrder.length === 0 ? (
-            <p className="placeholder">{ready ? 'Creating a lane…' : 'Connecting to the engine…'}</p>
+            <p className="placeholder">
+              {ready ? 'Creating a lane…' : (waiting ?? 'Connecting to the engine…')}
+            </p>
           ) : (
             <StageView />
           )}
@@ -61,7 +67,9 @@ export function App() {
               <LanePanel key={laneId} laneId={laneId} />
             ))}
             {laneOrder.length === 0 && (
-              <p className="placeholder">{ready ? 'Creating a lane…' : 'Connecting to the engine…'}</p>
+              <p className="placeholder">
+                {ready ? 'Creating a lane…' : (waiting ?? 'Connecting to the engine…')}
+              </p>
             )}
           </main>
           <Overlay />
