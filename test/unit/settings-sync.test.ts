@@ -151,6 +151,17 @@ describe('settings on the page', () => {
     sync.dispose();
   });
 
+  it('a slider moved just before the device list arrives is still sent', () => {
+    const sync = connect();
+    sync.handleEvent(settings({ devices: { inputId: null, outputId: 'out-2' } }));
+    store.getState().patchLane('fast', { pan: 0.25 });
+    store.getState().patch({ outputs: [{ deviceId: 'out-2', label: 'Hall PA' }] });
+    expect(store.getState().outputId).toBe('out-2');
+    vi.advanceTimersByTime(SETTINGS_SEND_DEBOUNCE_MS);
+    expect(sent).toEqual([{ type: 'settings.set', lane: { laneId: 'fast', volume: 0.9, pan: 0.25 } }]);
+    sync.dispose();
+  });
+
   it('matchDevice: id first, label second, nothing for the default', () => {
     const options = [
       { deviceId: 'a', label: 'One' },

@@ -204,14 +204,22 @@ export function createSettingsSync(
   let sent = pictureOf(store.getState());
   let timer: ReturnType<typeof setTimeout> | undefined;
 
+  /** Runs `fn` (applying saved settings) without sending back what it changed; other changes still go. */
   const quietly = (fn: () => void): void => {
+    const before = pictureOf(store.getState());
     applying = true;
     try {
       fn();
     } finally {
       applying = false;
     }
-    sent = pictureOf(store.getState());
+    const after = pictureOf(store.getState());
+    if (after.inputId !== before.inputId) sent.inputId = after.inputId;
+    if (after.outputId !== before.outputId) sent.outputId = after.outputId;
+    for (const [laneId, v] of Object.entries(after.lanes)) {
+      const was = before.lanes[laneId];
+      if (!was || was.volume !== v.volume || was.pan !== v.pan) sent.lanes[laneId] = v;
+    }
   };
 
   const applyDevices = (): void => {
