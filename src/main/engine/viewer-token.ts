@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { configDir } from './config-dir';
 
 type Env = Record<string, string | undefined>;
 
@@ -14,28 +14,7 @@ export const VIEWER_TOKEN_FILE = 'viewer-token';
 /** A token as `randomBytes(24).toString('base64url')` writes it; anything else in the file is replaced. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{32,128}$/;
 
-/**
- * The user's config folder.
- * - `DIALTONE_CONFIG_DIR` set: that folder
- * - Linux: `$XDG_CONFIG_HOME/dialtone`, default `~/.config/dialtone`
- * - macOS: `~/Library/Application Support/Dialtone`
- * - Windows: `%APPDATA%\Dialtone`
- */
-export function configDir(
-  env: Env = process.env,
-  platform: NodeJS.Platform = process.platform,
-  home: string = os.homedir(),
-): string {
-  const dir = env.DIALTONE_CONFIG_DIR?.trim();
-  if (dir) return path.resolve(dir);
-  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Dialtone');
-  if (platform === 'win32') {
-    const roaming = env.APPDATA?.trim() || path.win32.join(home, 'AppData', 'Roaming');
-    return path.win32.join(roaming, 'Dialtone');
-  }
-  const config = env.XDG_CONFIG_HOME?.trim() || path.join(home, '.config');
-  return path.join(config, 'dialtone');
-}
+export { configDir };
 
 /** The viewer token from the config folder, created there (mode 0600) on first use. */
 export function loadViewerToken(env: Env = process.env): string {
