@@ -9,8 +9,8 @@ import type { VoiceLink } from './voice-link';
 /** Input types where Space does not type a character. */
 const NON_TEXT_INPUTS = ['checkbox', 'radio', 'range', 'button'];
 
-/** Focus is somewhere Space types a character (push-to-talk must not steal it). */
-function isTextField(target: EventTarget | null): boolean {
+/** Focus is somewhere a key types a character (push-to-talk and the key map must not steal it). */
+export function isTextField(target: EventTarget | null): boolean {
   if (target === null || !('tagName' in target)) return false;
   const el = target as HTMLElement;
   if (el.isContentEditable) return true;

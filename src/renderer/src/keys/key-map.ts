@@ -3,6 +3,7 @@
  * `dispose()`). A key typed into a text field is never taken. Push-to-talk (audio/push-to-talk.ts)
  * keeps its own Space listener; Space steps the demo only when no lane is in push-to-talk mode.
  */
+import { isTextField } from '../audio/push-to-talk';
 import type { ClientMessage } from '../../../shared/protocol';
 import { currentDemo, type PresenterStore } from './presenter-store';
 
@@ -33,22 +34,6 @@ export interface KeyTarget {
   runStep(index: number): string | null;
   toggleFullscreen(): void;
   now(): number;
-}
-
-/** Focus is somewhere a key types a character (as push-to-talk.ts decides for Space). */
-export function isTextField(target: EventTarget | null): boolean {
-  if (target === null || !('tagName' in target)) return false;
-  const el = target as HTMLElement;
-  if (el.isContentEditable) return true;
-  switch (el.tagName) {
-    case 'TEXTAREA':
-    case 'SELECT':
-      return true;
-    case 'INPUT':
-      return !['checkbox', 'radio', 'range', 'button'].includes((el as HTMLInputElement).type);
-    default:
-      return false;
-  }
 }
 
 export class KeyMap {
