@@ -8,88 +8,26 @@
 import { createStore } from 'zustand/vanilla';
 import {
   HELLO_HISTORY_ENTRIES,
-  type ChatEntry,
   type EngineEvent,
-  type LaneSnapshot,
   type ModelInfo,
   type ProviderInfo,
 } from '../../../shared/protocol';
 import type { ClockSync } from '../clock-sync';
 import type { ConnectionInfo } from '../engine-client';
+import {
+  keptForSpeech,
+  keptNeeds,
+  type ErrorView,
+  type LaneView,
+  type ModelDownloadView,
+  type ModelNeeds,
+  type ModelNeedView,
+  type PresetInfo,
+  type SpeechNotices,
+  type TurnView,
+} from './lane-views';
 
-export interface PresetInfo {
-  name: string;
-  spec: string;
-  label: string;
-}
-
-/** The latest turn of a lane, as far as layout cares. */
-export interface TurnView {
-  /** Null while the message is on its way and the engine has not started the turn yet. */
-  turnId: string | null;
-  userText: string;
-  status: 'sending' | 'running' | 'done' | 'cancelled' | 'failed';
-  /** Reasoning tokens arrived (the reasoning block is shown). */
-  hasReasoning: boolean;
-}
-
-/** An error as the UI shows it. */
-export interface ErrorView {
-  /** Local id, for dismissing. */
-  id: number;
-  stage: string;
-  code: string;
-  message: string;
-  /** Trying the same again unchanged may succeed; false: something must change first. */
-  retryable: boolean;
-  retryAfterMs?: number;
-  turnId?: string;
-  /** How many times this same error (stage, code and message) arrived: shown as one entry, "×4". */
-  count: number;
-}
-
-/**
- * A model the lane's speech-in or voice needs and the cache lacks (`model.needed`), until it is
- * downloaded or the lane picks a stage that needs no model.
- */
-export interface ModelNeedView {
-  modelId: string;
-  label: string;
-  sizeBytes: number;
-  message: string;
-  /** Bytes already on disk when a download stopped (cancelled or failed): the next one resumes there. */
-  resumeBytes?: number;
-  /** Why the last download failed. */
-  error?: string;
-}
-
-export type ModelNeeds = Partial<Record<'stt' | 'tts', ModelNeedView>>;
-
-/** A model a lane is downloading (first use of a local STT or TTS model). */
-export interface ModelDownloadView {
-  modelId: string;
-  /** The file being fetched now (path inside the model folder). */
-  file: string;
-  /** Bytes on disk so far and of the whole model. */
-  bytes: number;
-  total: number;
-}
-
-/**
- * A lane as the UI shows it: its latest `lane.state`, and its conversation as `hello` began it and
- * `history.append` grew it (the last HELLO_HISTORY_ENTRIES entries, like a page that reconnects).
- */
-export type LaneView = LaneSnapshot & {
-  history: ChatEntry[];
-  /** Earlier entries of the conversation not held here. */
-  omittedEntries: number;
-};
-
-/**
- * What a lane's speech providers said that is not an error (`lane.notice`), by stage: today only that
- * the stage runs on the engine thread, so every lane's timings are late while it runs.
- */
-export type SpeechNotices = Partial<Record<'stt' | 'tts', string>>;
+export type * from './lane-views';
 
 /** Key in `errors` for errors not tied to a lane. */
 export const ENGINE_ERRORS = '';
@@ -261,8 +199,8 @@ export function createAppStore() {
                 : { history: [], omittedEntries: 0 };
               return {
                 lanes: { ...s.lanes, [lane.laneId]: { ...lane, ...conversation } },
-                ...keptNotices(s.notices, known, lane),
-                ...needsAfterSpeech(s.modelNeeds, known, lane),
+                ...keptForSpeech('notices', s.notices, known, lane),
+                ...keptForSpeech('modelNeeds', s.modelNeeds, known, lane),
               };
             });
             return;
@@ -423,55 +361,4 @@ export function createAppStore() {
       },
     };
   });
-}
-
-/**
- * A notice speaks of the provider that sent it: when the lane's voice or speech input changes, that
- * stage's notice goes (the new provider sends its own). Nothing when the lane keeps its notices as they are.
- */
-function keptNotices(
-  notices: Record<string, SpeechNotices>,
-  known: LaneSnapshot | undefined,
-  lane: LaneSnapshot,
-): { notices: Record<string, SpeechNotices> } | Record<string, never> {
-  const held = notices[lane.laneId];
-  if (!held || !known) return {};
-  const kept: SpeechNotices = { ...held };
-  if (known.speech.stt !== lane.speech.stt) delete kept.stt;
-  if (known.speech.tts !== lane.speech.tts) delete kept.tts;
-  if (kept.stt === held.stt && kept.tts === held.tts) return {};
-  return { notices: { ...notices, [lane.laneId]: kept } };
-}
-
-/** A lane's need goes when that stage's spec changes: the engine says again if the new one needs a model. */
-function needsAfterSpeech(
-  needs: Record<string, ModelNeeds>,
-  known: LaneSnapshot | undefined,
-  lane: LaneSnapshot,
-): { modelNeeds: Record<string, ModelNeeds> } | Record<string, never> {
-  const held = needs[lane.laneId];
-  if (!held || !known) return {};
-  const kept: ModelNeeds = { ...held };
-  if (known.speech.stt !== lane.speech.stt) delete kept.stt;
-  if (known.speech.tts !== lane.speech.tts) delete kept.tts;
-  if (kept.stt === held.stt && kept.tts === held.tts) return {};
-  return { modelNeeds: { ...needs, [lane.laneId]: kept } };
-}
-
-/** Needs of lanes still there, for models still not cached. */
-function keptNeeds(
-  needs: Record<string, ModelNeeds>,
-  lanes: Record<string, unknown>,
-  models: ModelInfo[],
-): Record<string, ModelNeeds> {
-  const cached = new Set(models.filter((m) => m.cached).map((m) => m.id));
-  const out: Record<string, ModelNeeds> = {};
-  for (const [laneId, held] of Object.entries(needs)) {
-    if (!(laneId in lanes)) continue;
-    const kept: ModelNeeds = {};
-    if (held.stt && !cached.has(held.stt.modelId)) kept.stt = held.stt;
-    if (held.tts && !cached.has(held.tts.modelId)) kept.tts = held.tts;
-    if (kept.stt || kept.tts) out[laneId] = kept;
-  }
-  return out;
 }
