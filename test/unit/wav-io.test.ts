@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { resample } from '../../src/main/engine/audio/resample';
 import {
   decodeWav,
+  encodeStereoWav,
   encodeWav,
   float32ToInt16,
   int16ToFloat32,
@@ -81,6 +82,21 @@ describe('WAV decode and encode', () => {
     const out = decodeWav(buf, 'f.wav');
     expect(out.sampleRate).toBe(22050);
     expect(Array.from(out.samples)).toEqual([0, 0.5, -0.5, 32767 / 32768, -1]);
+  });
+
+  it('writes stereo with the channels in place: left only in the left, the shorter channel padded', () => {
+    const buf = encodeStereoWav(Float32Array.from([0.5, 0.5, 0.5]), Float32Array.from([-0.25]), 48000);
+    expect(buf.readUInt16LE(22)).toBe(2);
+    expect(buf.readUInt32LE(28)).toBe(48000 * 4);
+    expect(buf.readUInt16LE(32)).toBe(4);
+    expect(buf.length).toBe(44 + 3 * 4);
+    const frames = [0, 1, 2].map((i) => [buf.readInt16LE(44 + i * 4), buf.readInt16LE(46 + i * 4)]);
+    expect(frames).toEqual([
+      [16384, -8192],
+      [16384, 0],
+      [16384, 0],
+    ]);
+    expect(decodeWav(buf, 's.wav')).toMatchObject({ channels: 2, sampleRate: 48000 });
   });
 
   it('converts between int16 and float32', () => {

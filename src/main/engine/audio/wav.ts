@@ -1,7 +1,7 @@
 /**
  * WAV in and out. Decodes PCM 8/16/24/32-bit integer and 32/64-bit float (plain or
  * WAVE_FORMAT_EXTENSIBLE) to mono float samples; anything else is a WavError whose one-line message
- * names the file. Encodes 16-bit PCM mono (the STT upload format).
+ * names the file. Encodes 16-bit PCM mono (the STT upload format) and stereo (mixes for editors).
  */
 import { readFile } from 'node:fs/promises';
 import { resample } from './resample';
@@ -169,10 +169,32 @@ export function int16ToFloat32(samples: Int16Array): Float32Array {
 
 /** A 16-bit PCM mono WAV file of the samples (float input is clipped to [-1, 1]). */
 export function encodeWav(samples: Int16Array | Float32Array, sampleRate: number): Buffer {
+  return encodeInterleavedWav(
+    samples instanceof Int16Array ? samples : float32ToInt16(samples),
+    1,
+    sampleRate,
+  );
+}
+
+/**
+ * A 16-bit PCM stereo WAV file (what an editor takes) of two equally long float channels in [-1, 1]
+ * (clipped). A shorter channel is padded with silence.
+ */
+export function encodeStereoWav(left: Float32Array, right: Float32Array, sampleRate: number): Buffer {
+  const frames = Math.max(left.length, right.length);
+  const interleaved = new Float32Array(frames * 2);
+  for (let i = 0; i < frames; i++) {
+    interleaved[i * 2] = left[i] ?? 0;
+    interleaved[i * 2 + 1] = right[i] ?? 0;
+  }
+  return encodeInterleavedWav(float32ToInt16(interleaved), 2, sampleRate);
+}
+
+function encodeInterleavedWav(pcm: Int16Array, channels: 1 | 2, sampleRate: number): Buffer {
   if (!Number.isInteger(sampleRate) || sampleRate < MIN_RATE || sampleRate > MAX_RATE) {
     throw new RangeError(`encodeWav: sample rate ${sampleRate} Hz is not plausible`);
   }
-  const pcm = samples instanceof Int16Array ? samples : float32ToInt16(samples);
+  const blockAlign = channels * 2;
   const dataBytes = pcm.length * 2;
   const out = Buffer.alloc(44 + dataBytes);
   out.write('RIFF', 0, 'ascii');
@@ -181,10 +203,10 @@ export function encodeWav(samples: Int16Array | Float32Array, sampleRate: number
   out.write('fmt ', 12, 'ascii');
   out.writeUInt32LE(16, 16);
   out.writeUInt16LE(PCM, 20);
-  out.writeUInt16LE(1, 22);
+  out.writeUInt16LE(channels, 22);
   out.writeUInt32LE(sampleRate, 24);
-  out.writeUInt32LE(sampleRate * 2, 28);
-  out.writeUInt16LE(2, 32);
+  out.writeUInt32LE(sampleRate * blockAlign, 28);
+  out.writeUInt16LE(blockAlign, 32);
   out.writeUInt16LE(16, 34);
   out.write('data', 36, 'ascii');
   out.writeUInt32LE(dataBytes, 40);
