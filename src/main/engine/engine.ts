@@ -287,6 +287,23 @@ export class Engine {
       if (err instanceof RaceRequestError) throw new RequestError(err.code, err.message);
       throw err;
     }
+    this.holdOthers(this.race);
+  }
+
+  /**
+   * A race replaces the stage's lanes: the lanes outside it are held (turn stopped, microphone not
+   * heard) until it ends, and released then unless a newer race has taken over.
+   */
+  private holdOthers(race: ScenarioRace): void {
+    const racing = new Set(race.laneIds);
+    const others = [...this.lanes.values()].filter((lane) => !racing.has(lane.id));
+    for (const lane of others) lane.hold(true);
+    void race.done
+      .catch(() => {})
+      .then(() => {
+        if (this.race !== race && this.race !== null) return;
+        for (const lane of others) lane.hold(false);
+      });
   }
 
   async close(): Promise<void> {

@@ -78,6 +78,8 @@ export class Lane {
   private conversation = 0;
   /** Turns whose timeline has not been sent yet. */
   private readonly unfinished = new Set<string>();
+  /** While a race runs on other lanes this one does not listen: its microphone audio is dropped. */
+  private held = false;
 
   constructor(
     readonly id: string,
@@ -188,11 +190,25 @@ export class Lane {
   }
 
   ptt(down: boolean, atMs: number): void {
-    this.voice.ptt(down, atMs);
+    if (!this.held) this.voice.ptt(down, atMs);
   }
 
   pushAudio(frame: AudioFrame): void {
-    this.voice.pushAudio(frame);
+    if (!this.held) this.voice.pushAudio(frame);
+  }
+
+  /**
+   * Holds the lane while a race runs beside it (the stage shows only the race): its turn and any
+   * transcription stop, and its microphone is not heard until it is released, so an open mic in a
+   * lane nobody sees never answers over the race. Typed sends still work.
+   */
+  hold(on: boolean): void {
+    if (on === this.held) return;
+    this.held = on;
+    if (on) {
+      this.voice.stopTranscribing();
+      this.cancel();
+    }
   }
 
   /**

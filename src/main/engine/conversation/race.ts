@@ -63,6 +63,8 @@ export class ScenarioRace {
   private stopped = false;
   /** Resolves when every lane has finished. */
   readonly done: Promise<LaneFinish[]>;
+  /** The race's lanes, in order. */
+  readonly laneIds: readonly string[];
 
   /** Validates the request and creates the lanes synchronously (throws on bad input), then runs. */
   constructor(req: RaceRequest, deps: RaceDeps) {
@@ -76,6 +78,7 @@ export class ScenarioRace {
     const ids = req.lanes.map((l, i) => l.laneId ?? `race-${i + 1}`);
     if (new Set(ids).size !== ids.length)
       throw new RaceRequestError('bad_lanes', 'two race lanes have the same id');
+    this.laneIds = ids;
     const speaker =
       req.playback === 'client'
         ? null
