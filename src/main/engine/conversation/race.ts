@@ -15,7 +15,7 @@ import { findScenario, loadScenarios } from '../scenarios/loader';
 import type { TtsPort } from '../voice/ports';
 import { silentTts } from './instant';
 import { ConversationRunner, type LaneFinish } from './runner';
-import { VirtualSpeaker } from './virtual-speaker';
+import { VirtualSpeaker, type SpeechTap } from './virtual-speaker';
 import { redact } from '../../../shared/redact';
 import { parseTtsSpec } from '../../../shared/speech-spec';
 
@@ -181,6 +181,15 @@ export class ScenarioRace {
       speaker?.close();
       return finishes;
     })();
+  }
+
+  /**
+   * Hands every frame the virtual speaker plays, with its play time, to `tap` (the CLI's mix of what
+   * the listener heard). False when the clients' players time the audio: there is nothing to tap.
+   */
+  tapSpeech(tap: SpeechTap | null): boolean {
+    this.speaker?.setTap(tap);
+    return this.speaker !== null;
   }
 
   /** Stops every lane now (each finishes as `stopped`). */
