@@ -55,7 +55,8 @@ export class PushToTalk {
     this.set(down);
   }
 
-  private set(down: boolean): void {
+  /** Presses (true) or lets go of push-to-talk, as Space does (the ask-all button holds it too). */
+  set(down: boolean): void {
     if (this.held === down) return;
     this.held = down;
     const atMs = performance.now() + (this.link.offsetMs() ?? 0);

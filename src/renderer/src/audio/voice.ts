@@ -88,6 +88,11 @@ export class VoiceController {
     this.routing.setMode(laneId, mode);
   }
 
+  /** Holds push-to-talk for every lane in push-to-talk mode (Space, or the ask-all button). */
+  talk(down: boolean): void {
+    this.ptt.set(down);
+  }
+
   setMicSettings(patch: Partial<MicSettings>): void {
     this.routing.setMicSettings(patch);
   }

@@ -6,11 +6,13 @@ import { useLaneOrder } from '../store/use-lane-order';
 import { useStageLanes } from '../stage/StageView';
 import { useViewMode } from '../stage/view-store';
 import { askEveryLane } from './demo-runner';
+import { AskByVoice } from './AskByVoice';
 import { stepTarget } from './Keys';
 
 /**
- * One question to every lane at once (typed): the side-by-side comparison on a human question.
- * Enter sends; each lane gets its own `chat.send`, as if typed into its composer. On stage it asks
+ * One question to every lane at once, typed or spoken: the side-by-side comparison on a human
+ * question. Enter sends; each lane gets its own `chat.send`, as if typed into its composer; spoken,
+ * each lane hears it through its own speech-in (AskByVoice). On stage it asks
  * the lanes on stage (after a race, only the race's lanes), in setup every lane; the label says how
  * many it will ask.
  */
@@ -50,6 +52,7 @@ export function AskBoth() {
       <button type="button" data-testid="ask-both-send" disabled={!canSend} onClick={submit}>
         Ask all {laneCount}
       </button>
+      <AskByVoice lanes={lanes} />
     </div>
   );
 }
