@@ -95,6 +95,24 @@ export const ContextWindowReport = z.object({
 export type ContextWindowReport = z.infer<typeof ContextWindowReport>;
 
 /**
+ * A voice turn's speculation: replies started at a pause in the user's speech, before the endpoint.
+ * One that the endpoint confirms is adopted (it is this turn's reply); one the speaker talked past is
+ * discarded unheard. The cost of a discarded one is its tokens (at 60 tok/s that is time a provider
+ * bills and serves; at 2,000 tok/s next to nothing).
+ */
+export const TurnSpeculation = z.object({
+  /** Speculative requests started during the user's turn. */
+  started: z.number().int().nonnegative(),
+  /** … of which cancelled because the speaker went on. */
+  discarded: z.number().int().nonnegative(),
+  /** Tokens the discarded requests had generated when they were cancelled. */
+  discardedTokens: z.number().int().nonnegative(),
+  /** How much earlier this turn's request went out than it would have without speculation, ms (0: not adopted). */
+  savedMs: z.number().nonnegative(),
+});
+export type TurnSpeculation = z.infer<typeof TurnSpeculation>;
+
+/**
  * One turn's timeline: the segments of README.md's latency table, ms; null where a stage did not
  * run (typed input has no endpoint or STT; text mode has no speech).
  */
@@ -128,6 +146,8 @@ export const TurnTimeline = z.object({
   scripted: z.boolean().optional(),
   /** The request's context window: how much of the conversation it sent, and whether it trimmed. */
   context: ContextWindowReport.optional(),
+  /** Voice turns with speculation on: what it started, threw away and saved. */
+  speculation: TurnSpeculation.optional(),
   /** Engine times of the anchors, ms (for the overlay's waterfall). */
   at: z.object({
     lastVoicedAtMs: z.number().nullable(),
