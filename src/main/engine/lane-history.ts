@@ -30,10 +30,13 @@ export class LaneHistory {
     this.forgotten = 0;
   }
 
-  /** The request's messages: the system prompt, then the newest whole turns that fit `budgetChars`. */
-  context(systemPrompt: string, budgetChars: number): WindowedContext {
+  /**
+   * The request's messages: the system prompt, then the newest whole turns that fit `budgetChars`.
+   * `pending` is a user entry asked about but not yet in the history (a speculative reply's question).
+   */
+  context(systemPrompt: string, budgetChars: number, pending?: ChatEntry): WindowedContext {
     const turns = groupTurns(
-      this.entries.filter((e) => e.text.trim() !== ''),
+      [...this.entries, ...(pending ? [pending] : [])].filter((e) => e.text.trim() !== ''),
       (e) => e.turnId,
     ).map((turn) => turn.map((e): ChatMessage => ({ role: e.role, content: e.text })));
     const windowed = fitContext(systemPrompt, turns, budgetChars);

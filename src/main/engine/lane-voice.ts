@@ -2,6 +2,12 @@
  * A lane's microphone side: the VAD (loaded on first use), the mic mode, the speech recognizer and
  * the transcription in flight. It turns what the user says into lane events (`vad.*`, `stt.partial`,
  * `stt.final`), moves of the lane's state table, barge-ins and, for each transcript, a voiced turn.
+ *
+ * Ahead of the endpoint: at a short pause inside an utterance it transcribes what was said so far,
+ * adapts the silence window to those words (turn-taking.ts), shows them as a partial and, with
+ * speculation on, has the lane start the reply held. At the endpoint, with no speech since the pause,
+ * the utterance is that same audio plus silence: its transcript is the one already made, and the held
+ * reply is adopted. When the speaker goes on, the held reply is discarded unheard.
  */
 import type { AudioFrame } from '../../shared/audio-frames';
 import type { EngineEvent } from '../../shared/protocol';
@@ -10,7 +16,9 @@ import { errorEvent, ProviderError } from './errors';
 import type { LaneEvent } from './lane-states';
 import type { ModelProgress } from './models/manager';
 import type { TurnOrigin } from './turn-plan';
+import type { TurnSpeculation } from '../../shared/metrics';
 import type { SttPort, VadPort } from './voice/ports';
+import { endpointWindowMs, type TurnTaking } from './voice/turn-taking';
 import { VoiceInput, type MicMode, type VoiceInputEvent } from './voice/voice-input';
 
 /** What the microphone side needs from its lane. */
@@ -25,6 +33,25 @@ export interface LaneVoiceHost {
   bargeIn(): void;
   /** A transcript: the user's turn. */
   send(text: string, origin: TurnOrigin): void;
+  /** A tentative transcript: start the reply held (a speculative turn). */
+  speculate(text: string): void;
+  /** The endpoint confirmed `text`: release the held reply; false when there is none for it. */
+  adopt(text: string, origin: TurnOrigin): boolean;
+  /** The speaker went on: cancel the held reply unheard; the tokens it had generated. */
+  discard(): number;
+  /** Pauses, adaptive windows and speculation; absent: a fixed window and none of them. */
+  turnTaking?: TurnTaking | undefined;
+}
+
+/** What was started at the latest pause of the utterance in progress. */
+interface Ahead {
+  abort: AbortController;
+  /** The tentative transcript; null when it failed or was cancelled (the endpoint transcribes again). */
+  transcript: Promise<string | null>;
+  transcriptAtMs: number | null;
+  sttMs: number | null;
+  /** When the held reply was started; null: none was. */
+  requestAtMs: number | null;
 }
 
 export class LaneVoice {
@@ -33,6 +60,9 @@ export class LaneVoice {
   private stt: SttPort | null = null;
   /** Transcription in flight; a new utterance, a barge-in or a new recognizer cancels it. */
   private transcribing: AbortController | null = null;
+  private ahead: Ahead | null = null;
+  /** Speculation during the user's turn in progress. */
+  private tally = { started: 0, discarded: 0, discardedTokens: 0 };
 
   constructor(private readonly host: LaneVoiceHost) {}
 
@@ -76,6 +106,7 @@ export class LaneVoice {
 
   stopTranscribing(): void {
     this.transcribing?.abort();
+    this.dropAhead();
   }
 
   private prepareStt(stt: SttPort): void {
@@ -107,13 +138,116 @@ export class LaneVoice {
         this.stopTranscribing();
         this.host.bargeIn();
         return;
-      case 'utterance':
-        void this.transcribe(event.audio, event.lastVoicedAtMs, event.endpointAtMs);
+      case 'pause':
+        this.transcribeAhead(event.audio);
         return;
+      case 'resume':
+        this.dropAhead();
+        this.input?.setSilenceMs(null);
+        return;
+      case 'utterance': {
+        const ahead = this.ahead;
+        this.ahead = null;
+        const tally = this.tally;
+        this.tally = { started: 0, discarded: 0, discardedTokens: 0 };
+        const speculation = this.host.turnTaking?.speculate ? { ...tally, savedMs: 0 } : undefined;
+        if (ahead) void this.adoptAhead(ahead, event, speculation);
+        else void this.transcribe(event.audio, event.lastVoicedAtMs, event.endpointAtMs, speculation);
+        return;
+      }
     }
   }
 
-  private async transcribe(audio: Float32Array, lastVoicedAtMs: number, endpointAtMs: number): Promise<void> {
+  /** At a pause: the words so far, as a partial, a hint for the silence window and, maybe, a held reply. */
+  private transcribeAhead(audio: Float32Array): void {
+    const { clock, emit, laneId } = this.host;
+    const stt = this.stt;
+    if (!stt) return;
+    this.dropAhead();
+    const abort = new AbortController();
+    const startAtMs = clock.now();
+    const ahead: Ahead = {
+      abort,
+      transcript: Promise.resolve(null),
+      transcriptAtMs: null,
+      sttMs: null,
+      requestAtMs: null,
+    };
+    ahead.transcript = stt.transcribe(audio, abort.signal).then(
+      (raw) => {
+        if (abort.signal.aborted) return null;
+        const text = raw.trim();
+        ahead.transcriptAtMs = clock.now();
+        ahead.sttMs = ahead.transcriptAtMs - startAtMs;
+        if (text === '') return text;
+        emit({ type: 'stt.partial', laneId, text });
+        const turnTaking = this.host.turnTaking;
+        if (turnTaking) this.input?.setSilenceMs(endpointWindowMs(text, turnTaking));
+        if (turnTaking?.speculate) {
+          ahead.requestAtMs = clock.now();
+          this.tally.started += 1;
+          this.host.speculate(text);
+        }
+        return text;
+      },
+      // A failure here is not the user's problem yet: the endpoint transcribes again and reports it.
+      () => null,
+    );
+    this.ahead = ahead;
+  }
+
+  /** The speaker went on (or the lane moved on): what the pause started is cancelled, unheard. */
+  private dropAhead(): void {
+    const ahead = this.ahead;
+    if (!ahead) return;
+    this.ahead = null;
+    ahead.abort.abort();
+    if (ahead.requestAtMs !== null) {
+      this.tally.discarded += 1;
+      this.tally.discardedTokens += this.host.discard();
+    }
+  }
+
+  /** The endpoint, with no speech since the pause: the transcript made there is this utterance's. */
+  private async adoptAhead(
+    ahead: Ahead,
+    utterance: { audio: Float32Array; lastVoicedAtMs: number; endpointAtMs: number },
+    speculation: TurnSpeculation | undefined,
+  ): Promise<void> {
+    const { emit, laneId } = this.host;
+    const { lastVoicedAtMs, endpointAtMs } = utterance;
+    this.transcribing?.abort();
+    this.transcribing = ahead.abort;
+    this.host.apply('stt.start');
+    const text = await ahead.transcript;
+    if (this.transcribing === ahead.abort) this.transcribing = null;
+    if (ahead.abort.signal.aborted) return;
+    if (text === null) {
+      void this.transcribe(utterance.audio, lastVoicedAtMs, endpointAtMs, speculation);
+      return;
+    }
+    // Made before the endpoint, the transcript was there when the endpoint came: STT took no time of the gap.
+    const transcriptAtMs = Math.max(endpointAtMs, ahead.transcriptAtMs ?? endpointAtMs);
+    emit({ type: 'stt.final', laneId, text, sttMs: transcriptAtMs - endpointAtMs });
+    if (text === '') {
+      this.host.apply('stt.none');
+      return;
+    }
+    const origin: TurnOrigin = { userDoneAtMs: lastVoicedAtMs, lastVoicedAtMs, endpointAtMs, transcriptAtMs };
+    if (ahead.requestAtMs !== null && speculation) {
+      // Without speculation the request would have gone out after the endpoint and an STT as long as this one.
+      const savedMs = Math.max(0, endpointAtMs + (ahead.sttMs ?? 0) - ahead.requestAtMs);
+      if (this.host.adopt(text, { ...origin, speculation: { ...speculation, savedMs } })) return;
+    }
+    this.host.send(text, { ...origin, ...(speculation ? { speculation } : {}) });
+  }
+
+  private async transcribe(
+    audio: Float32Array,
+    lastVoicedAtMs: number,
+    endpointAtMs: number,
+    speculation?: TurnSpeculation,
+  ): Promise<void> {
     const { emit, clock, laneId } = this.host;
     this.transcribing?.abort();
     const abort = new AbortController();
@@ -139,7 +273,13 @@ export class LaneVoice {
         this.host.apply('stt.none');
         return;
       }
-      this.host.send(text, { userDoneAtMs: lastVoicedAtMs, lastVoicedAtMs, endpointAtMs, transcriptAtMs });
+      this.host.send(text, {
+        userDoneAtMs: lastVoicedAtMs,
+        lastVoicedAtMs,
+        endpointAtMs,
+        transcriptAtMs,
+        ...(speculation ? { speculation } : {}),
+      });
     } catch (err) {
       if (abort.signal.aborted) return;
       emit(errorEvent(err, { laneId, stage: 'stt' }));

@@ -78,6 +78,13 @@ export class Lane {
   private conversation = 0;
   /** Turns whose timeline has not been sent yet. */
   private readonly unfinished = new Set<string>();
+  /** The held speculative turn (lane-voice.ts starts it at a pause), until it is adopted or discarded. */
+  private speculative: {
+    turn: Turn;
+    number: number;
+    userText: string;
+    adopted: (origin: TurnOrigin) => void;
+  } | null = null;
   /** While a race runs on other lanes this one does not listen: its microphone audio is dropped. */
   private held = false;
 
@@ -102,6 +109,10 @@ export class Lane {
       apply: (event) => this.apply(event),
       bargeIn: () => this.cancel(),
       send: (text, origin) => void this.begin(text, origin),
+      speculate: (text) => void this.begin(text, { userDoneAtMs: deps.clock.now() }, undefined, true),
+      adopt: (text, origin) => this.adoptSpeculation(text, origin),
+      discard: () => this.discardSpeculation(),
+      turnTaking: deps.speech.turnTaking,
     });
   }
 
@@ -260,8 +271,39 @@ export class Lane {
     await pending;
   }
 
-  private begin(userText: string, origin: TurnOrigin, given?: TurnPlan): Promise<TurnResult> {
+  /**
+   * Adopts the held speculative turn when it answers `userText`: its reply, already under way, goes
+   * out now and the user's words enter the history. False when there is none to adopt.
+   */
+  private adoptSpeculation(userText: string, origin: TurnOrigin): boolean {
+    const held = this.speculative;
+    if (held === null || !held.turn.held || held.turn !== this.turn || held.userText !== userText)
+      return false;
+    this.speculative = null;
+    held.adopted(origin);
+    return true;
+  }
+
+  /**
+   * Cancels the held speculative turn through the turn's own cancel path (held, it sends nothing);
+   * returns the tokens it had generated. Its number is given to the next turn: no client saw it.
+   */
+  private discardSpeculation(): number {
+    const held = this.speculative;
+    if (held === null) return 0;
+    this.speculative = null;
+    held.turn.cancel();
+    if (this.turnCount === held.number) this.turnCount -= 1;
+    return held.turn.generatedTokens;
+  }
+
+  /**
+   * `held`: a speculative turn (see Turn): its user entry is asked about but enters the history, and
+   * the turn the clients, only when it is adopted.
+   */
+  private begin(userText: string, origin: TurnOrigin, given?: TurnPlan, held = false): Promise<TurnResult> {
     this.cancel();
+    this.speculative = null;
     this.turnCount += 1;
     const number = this.turnCount;
     const turnId = turnIdOf(this.id, number);
@@ -274,10 +316,15 @@ export class Lane {
       this.history.push(entry, this.contextChars);
     };
     // The turn before writes its (partial) reply to history first, so history keeps the spoken order.
+    const userEntry: ChatEntry = { role: 'user', text: userText, turnId };
     const plan = this.settled.then((): TurnPlan => {
-      if (!given?.speaker && current()) record({ role: 'user', text: userText, turnId });
+      if (!given?.speaker && current() && !held) record(userEntry);
       if (given) return given;
-      const windowed = this.history.context(VOICE_SYSTEM_PROMPT, this.contextChars);
+      const windowed = this.history.context(
+        VOICE_SYSTEM_PROMPT,
+        this.contextChars,
+        held ? userEntry : undefined,
+      );
       return {
         userText,
         origin,
@@ -306,10 +353,30 @@ export class Lane {
       onPhase: (phase) => {
         if (this.turn === turn) this.apply(phase === 'thinking' ? 'turn.thinking' : 'turn.speaking');
       },
+      held,
     });
     this.turn = turn;
-    this.unfinished.add(turnId);
+    if (held) {
+      this.speculative = {
+        turn,
+        number,
+        userText,
+        adopted: (voiced) => {
+          this.unfinished.add(turnId);
+          // After the turn before has written its reply (the plan waits for it): history keeps the spoken order.
+          void plan.then(() => current() && record(userEntry));
+          turn.adopt(voiced);
+        },
+      };
+    } else {
+      this.unfinished.add(turnId);
+    }
     const done = turn.result.then((result) => {
+      if (turn.discarded) {
+        // Nobody saw it: no history, no timeline, no state to restore (it never moved the lane).
+        if (this.turn === turn) this.turn = null;
+        return result;
+      }
       // The turn has just sent `turn.metrics`; no client can connect in between (same microtask run).
       this.unfinished.delete(turnId);
       if (result.timeline && current()) {

@@ -3,7 +3,7 @@
  * whole context, the backend, the voice — so a turn never reaches back into its lane; a `TurnResult`
  * is what it said, what the listener heard, and its timeline.
  */
-import type { ContextWindowReport, TurnTimeline } from '../../shared/metrics';
+import type { ContextWindowReport, TurnSpeculation, TurnTimeline } from '../../shared/metrics';
 import type { ChatMessage, LlmProvider } from './providers/llm/types';
 import type { TtsPort } from './voice/ports';
 
@@ -15,6 +15,8 @@ export interface TurnOrigin {
   lastVoicedAtMs?: number;
   endpointAtMs?: number;
   transcriptAtMs?: number;
+  /** Voice turns with speculation on: what was started ahead of the endpoint (see TurnSpeculation). */
+  speculation?: TurnSpeculation;
 }
 
 /** Who says a bot-to-bot reply: the lane's history keeps only the reply, tagged with the speaker. */

@@ -4,13 +4,17 @@
  * for the listener to hear it, and the turn's timeline. Its lifecycle is the shape of livekit's
  * `SpeechHandle`: the lane holds the `Turn`, calls `cancel()` (any number of times) and the player's
  * reports, and awaits `result`. Cancellation ends the turn quietly, keeping only what the listener heard.
+ *
+ * A speculative turn (started at a pause, before the user is surely done) runs held: its request,
+ * tokens and speech go ahead, but nothing leaves it — no event, no audio, no phase — until `adopt()`
+ * releases what it holds in order; cancelled before that, it is discarded and no one ever hears of it.
  */
 import type { EngineEvent } from '../../shared/protocol';
 import type { LlmTurnMetrics, TurnTimeline } from '../../shared/metrics';
 import type { Clock } from './clock';
 import { errorEvent, type ErrorEvent } from './errors';
 import { TokenBatcher } from './token-batcher';
-import type { PlaybackReport, TurnError, TurnPlan, TurnResult } from './turn-plan';
+import type { PlaybackReport, TurnError, TurnOrigin, TurnPlan, TurnResult } from './turn-plan';
 import { waitForPlayback } from './turn-playback';
 import type { ChunkerPort } from './voice/ports';
 import { SpeechOut } from './voice/speech-out';
@@ -30,6 +34,45 @@ export interface TurnDeps {
   sendAudio: (samples: Int16Array, sampleRate: number) => void;
   /** The turn began thinking, or its first audio went out. */
   onPhase: (phase: TurnPhase) => void;
+  /** Speculative: hold everything until `adopt()` (see the class comment). */
+  held?: boolean;
+}
+
+/** What a held turn has sent out, kept in order until it is adopted or dropped. */
+class Hold {
+  private queue: Array<() => void> | null;
+  dropped = false;
+  private released: () => void = () => {};
+  /** Settles when the turn is adopted or dropped. */
+  readonly decided: Promise<void>;
+
+  constructor(held: boolean) {
+    this.queue = held ? [] : null;
+    this.decided = held ? new Promise((resolve) => (this.released = resolve)) : Promise.resolve();
+  }
+
+  get holding(): boolean {
+    return this.queue !== null;
+  }
+
+  pass(send: () => void): void {
+    if (this.dropped) return;
+    if (this.queue) this.queue.push(send);
+    else send();
+  }
+
+  release(): void {
+    const queue = this.queue ?? [];
+    this.queue = null;
+    for (const send of queue) send();
+    this.released();
+  }
+
+  drop(): void {
+    this.queue = null;
+    this.dropped = true;
+    this.released();
+  }
 }
 
 export class Turn {
@@ -47,6 +90,12 @@ export class Turn {
   private report: PlaybackReport | null = null;
   private reportArrived: () => void = () => {};
   private readonly reported = new Promise<void>((resolve) => (this.reportArrived = resolve));
+  private readonly hold: Hold;
+  /** The user's side, known only at adoption for a speculative turn. */
+  private adoptedOrigin: TurnOrigin | null = null;
+  private tokensSoFar = 0;
+  /** What goes out, through the hold: events, audio and phase changes. */
+  private readonly out: Pick<TurnDeps, 'emit' | 'sendAudio' | 'onPhase'>;
 
   /**
    * @param plan the turn's plan, or a promise of it: a lane's typed turn reads the history only once
@@ -57,15 +106,25 @@ export class Turn {
     plan: TurnPlan | Promise<TurnPlan>,
     private readonly deps: TurnDeps,
   ) {
-    const { emit, laneId } = deps;
+    const { laneId } = deps;
+    const hold = new Hold(deps.held === true);
+    this.hold = hold;
+    this.out = {
+      emit: (event) => hold.pass(() => deps.emit(event)),
+      sendAudio: (samples, sampleRate) => hold.pass(() => deps.sendAudio(samples, sampleRate)),
+      onPhase: (phase) => hold.pass(() => deps.onPhase(phase)),
+    };
+    const emit = this.out.emit;
     let answerTotal = 0;
     let reasoningTotal = 0;
     this.answer = new TokenBatcher((b) => {
       answerTotal += b.tokens;
+      this.tokensSoFar += b.tokens;
       emit({ type: 'llm.token', laneId, turnId: id, ...b, totalTokens: answerTotal });
     });
     this.reasoning = new TokenBatcher((b) => {
       reasoningTotal += b.tokens;
+      this.tokensSoFar += b.tokens;
       emit({ type: 'llm.reasoning', laneId, turnId: id, ...b, totalTokens: reasoningTotal });
     });
     this.result = Promise.resolve(plan)
@@ -77,6 +136,32 @@ export class Turn {
     return this.abort.signal.aborted;
   }
 
+  /** Speculative and not (yet) adopted: nothing of it has gone out. */
+  get held(): boolean {
+    return this.hold.holding;
+  }
+
+  /** Cancelled while held: it never existed for anyone outside the engine. */
+  get discarded(): boolean {
+    return this.hold.dropped;
+  }
+
+  /** Tokens generated so far (reasoning included): the work a discarded speculation threw away. */
+  get generatedTokens(): number {
+    return this.tokensSoFar;
+  }
+
+  /**
+   * The user is done and this held turn answers what they said: what it holds goes out now, in
+   * order, and the rest as it comes. `origin` is the user's side as the endpoint decided it.
+   */
+  adopt(origin: TurnOrigin): boolean {
+    if (!this.hold.holding || this.cancelled) return false;
+    this.adoptedOrigin = origin;
+    this.hold.release();
+    return true;
+  }
+
   /**
    * Stops generation and speech at once and tells the clients (`interrupt`) what the listener heard:
    * the words of the audio played so far, or the text received when the turn is not spoken. Calling
@@ -84,12 +169,14 @@ export class Turn {
    */
   cancel(): string {
     if (this.heard !== null) return this.heard;
+    // A held turn is discarded: its `interrupt`, like everything before it, never goes out.
+    if (this.hold.holding) this.hold.drop();
     this.abort.abort();
     this.flushTokens();
     const playedMs = this.audibleAtMs === null ? 0 : this.deps.clock.now() - this.audibleAtMs;
     const heard = this.speech ? this.speech.heardText(playedMs) : this.receivedText;
     this.heard = heard;
-    this.deps.emit({ type: 'interrupt', laneId: this.deps.laneId, turnId: this.id, heardText: heard });
+    this.out.emit({ type: 'interrupt', laneId: this.deps.laneId, turnId: this.id, heardText: heard });
     return heard;
   }
 
@@ -111,7 +198,8 @@ export class Turn {
   }
 
   private async run(plan: TurnPlan): Promise<TurnResult> {
-    const { emit, clock, laneId } = this.deps;
+    const { clock, laneId } = this.deps;
+    const { emit } = this.out;
     const turnId = this.id;
     const signal = this.abort.signal;
     let speaking = false;
@@ -125,9 +213,9 @@ export class Turn {
           sendAudio: (samples, sampleRate) => {
             if (!speaking) {
               speaking = true;
-              this.deps.onPhase('speaking');
+              this.out.onPhase('speaking');
             }
-            this.deps.sendAudio(samples, sampleRate);
+            this.out.sendAudio(samples, sampleRate);
           },
           onChunk: (index, text) => emit({ type: 'tts.text', laneId, turnId, index, text }),
           onError: (err) => {
@@ -141,7 +229,7 @@ export class Turn {
       : null;
     this.speech = speech;
 
-    this.deps.onPhase('thinking');
+    this.out.onPhase('thinking');
     emit({ type: 'turn.started', laneId, turnId, userText: plan.userText, requestAtMs: clock.now() });
 
     let llm: LlmTurnMetrics | null = null;
@@ -182,7 +270,9 @@ export class Turn {
     let playedMs: number | null = null;
     let playbackEndAtMs: number | null = null;
     if (speech && !signal.aborted) await speech.finish();
-    if (speech && speech.firstAudioAtMs !== null) {
+    // Held: its audio is not playing yet, so there is no playback to wait for until it is adopted.
+    await this.hold.decided;
+    if (speech && speech.firstAudioAtMs !== null && !this.hold.dropped) {
       const report = await waitForPlayback({
         clock,
         signal,
@@ -204,12 +294,14 @@ export class Turn {
       assistantText = fullText ?? (this.receivedText === '' ? null : this.receivedText);
     }
 
+    const origin = this.adoptedOrigin ?? plan.origin;
     const built = buildTimeline(
       {
-        userDoneAtMs: plan.origin.userDoneAtMs,
-        lastVoicedAtMs: plan.origin.lastVoicedAtMs ?? null,
-        endpointAtMs: plan.origin.endpointAtMs ?? null,
-        transcriptAtMs: plan.origin.transcriptAtMs ?? null,
+        userDoneAtMs: origin.userDoneAtMs,
+        lastVoicedAtMs: origin.lastVoicedAtMs ?? null,
+        endpointAtMs: origin.endpointAtMs ?? null,
+        transcriptAtMs: origin.transcriptAtMs ?? null,
+        speculation: origin.speculation ?? null,
         firstChunkAtMs: speech?.firstChunkAtMs ?? null,
         firstChunkTokens: speech?.firstChunkTokens ?? null,
         firstAudioAtMs: speech?.firstAudioAtMs ?? null,
@@ -235,7 +327,7 @@ export class Turn {
   /** A fault of ours inside the turn: reported on the lane (unless cancelled), the lane stays alive. */
   private broke(err: unknown): TurnResult {
     const event = errorEvent(err, { laneId: this.deps.laneId, turnId: this.id, stage: 'engine' });
-    if (!this.cancelled) this.deps.emit(event);
+    if (!this.cancelled) this.out.emit(event);
     return {
       turnId: this.id,
       assistantText: null,

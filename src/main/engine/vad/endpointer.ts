@@ -8,6 +8,11 @@
  * frames are ≥ negativeThreshold (hysteresis); it ends once silenceMs have passed since its last voiced
  * frame, so pauses shorter than the window stay inside one utterance. A region with fewer than
  * minSpeechMs of voiced frames is a misfire and emits nothing.
+ *
+ * With `pauseMs` set, a confirmed utterance that has been silent that long (but not yet the whole
+ * window) emits a `pause` with the audio so far, and a voiced frame after it a `resume`: the lane
+ * transcribes at the pause and may start its reply before the endpoint (speculation), and
+ * `setSilenceMs` lets it lengthen or shorten the window of the utterance in progress.
  */
 import { FRAME_MS, FRAME_SAMPLES, type VadModel } from './model';
 
@@ -23,6 +28,8 @@ export interface VadOptions {
   positiveThreshold?: number;
   /** Probability below which a frame is silence once speech is open. Default 0.35. */
   negativeThreshold?: number;
+  /** Silence after the last voiced frame that emits a tentative `pause`; 0 (default): none. */
+  pauseMs?: number;
 }
 
 export type VadEvent =
@@ -45,6 +52,22 @@ export type VadEvent =
       audio: Float32Array;
       /** Stream time of audio[0], ms. */
       audioStartMs: number;
+    }
+  | {
+      /** `pauseMs` of silence inside a confirmed utterance: the speaker may be done. */
+      type: 'pause';
+      /** End of the last voiced frame, stream ms. */
+      atMs: number;
+      /** When the pause was decided, stream ms. */
+      decidedMs: number;
+      /** The utterance so far, as an `end` would carry it. */
+      audio: Float32Array;
+    }
+  | {
+      /** The speaker went on after a `pause`: what was heard at the pause is not the whole utterance. */
+      type: 'resume';
+      /** Start of the voiced frame, stream ms. */
+      atMs: number;
     };
 
 export const DEFAULT_VAD_OPTIONS: Required<VadOptions> = {
@@ -53,6 +76,7 @@ export const DEFAULT_VAD_OPTIONS: Required<VadOptions> = {
   preRollMs: 200,
   positiveThreshold: 0.5,
   negativeThreshold: 0.35,
+  pauseMs: 0,
 };
 
 /** Validates options (a RangeError naming the option) and fills in defaults. */
@@ -69,11 +93,25 @@ export function resolveVadOptions(opts: VadOptions = {}): Required<VadOptions> {
   range('preRollMs', 0, 2_000);
   range('positiveThreshold', 0, 1);
   range('negativeThreshold', 0, o.positiveThreshold);
+  range('pauseMs', 0, 10_000);
   return o;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** An open region: its first voiced frame, last voiced frame, voiced count, audio since pre-roll. */
+interface Region {
+  first: number;
+  last: number;
+  voiced: number;
+  audio: Float32Array[];
+  audioFirst: number;
+  /** This utterance's window, frames (`setSilenceMs` may change it). */
+  silenceFrames: number;
+  /** A `pause` was emitted and no voiced frame has come since. */
+  paused: boolean;
 }
 
 /** The pure state machine: one probability and its frame in, events out. No model, no clock. */
@@ -83,19 +121,13 @@ export class Endpointer {
   private readonly rollFrames: number;
   private readonly positive: number;
   private readonly negative: number;
+  private readonly pauseFrames: number;
 
   /** Index of the next frame. */
   private frame = 0;
   /** Frames before the open region (at most rollFrames), for the pre-roll. */
   private history: Float32Array[] = [];
-  /** Open region: its first voiced frame, last voiced frame, voiced count, audio since pre-roll. */
-  private region: {
-    first: number;
-    last: number;
-    voiced: number;
-    audio: Float32Array[];
-    audioFirst: number;
-  } | null = null;
+  private region: Region | null = null;
   private confirmed = false;
 
   constructor(opts: VadOptions = {}) {
@@ -105,6 +137,17 @@ export class Endpointer {
     this.rollFrames = Math.ceil(o.preRollMs / FRAME_MS);
     this.positive = o.positiveThreshold;
     this.negative = o.negativeThreshold;
+    this.pauseFrames = o.pauseMs === 0 ? 0 : Math.max(1, Math.ceil(o.pauseMs / FRAME_MS));
+  }
+
+  /**
+   * The silence window of the utterance in progress, ms (null: back to the configured one). A
+   * window already exceeded by the silence so far ends the utterance at the next frame.
+   */
+  setSilenceMs(silenceMs: number | null): void {
+    if (this.region === null) return;
+    this.region.silenceFrames =
+      silenceMs === null ? this.silenceFrames : Math.max(1, Math.ceil(silenceMs / FRAME_MS));
   }
 
   /** Whether an utterance is confirmed and not yet ended. */
@@ -135,6 +178,8 @@ export class Endpointer {
           voiced: 0,
           audio: this.history,
           audioFirst: f - this.history.length,
+          silenceFrames: this.silenceFrames,
+          paused: false,
         };
         this.history = [];
         return this.voiced(f, frame);
@@ -145,7 +190,19 @@ export class Endpointer {
     }
     if (probability >= this.negative) return this.voiced(f, frame);
     region.audio.push(frame);
-    if (f - region.last >= this.silenceFrames) return this.close((f + 1) * FRAME_MS);
+    const silentFrames = f - region.last;
+    if (silentFrames >= region.silenceFrames) return this.close((f + 1) * FRAME_MS);
+    if (this.pauseFrames > 0 && this.confirmed && !region.paused && silentFrames >= this.pauseFrames) {
+      region.paused = true;
+      return [
+        {
+          type: 'pause',
+          atMs: (region.last + 1) * FRAME_MS,
+          decidedMs: (f + 1) * FRAME_MS,
+          audio: this.utteranceAudio(region),
+        },
+      ];
+    }
     return [];
   }
 
@@ -170,7 +227,17 @@ export class Endpointer {
       this.confirmed = true;
       return [{ type: 'start', atMs: region.first * FRAME_MS, decidedMs: (f + 1) * FRAME_MS }];
     }
+    if (region.paused) {
+      region.paused = false;
+      return [{ type: 'resume', atMs: f * FRAME_MS }];
+    }
     return [];
+  }
+
+  /** The utterance's audio: pre-roll, speech and up to preRollMs after its last voiced frame. */
+  private utteranceAudio(region: Region): Float32Array {
+    const keep = Math.min(region.audio.length, region.last - region.audioFirst + 1 + this.rollFrames);
+    return concat(region.audio.slice(0, keep));
   }
 
   private close(endpointMs: number): VadEvent[] {
@@ -182,8 +249,7 @@ export class Endpointer {
     const tail = region.audio.slice(region.last - region.audioFirst + 1);
     this.history = this.rollFrames === 0 ? [] : tail.slice(-this.rollFrames);
     if (!wasConfirmed) return [];
-    const keep = Math.min(region.audio.length, region.last - region.audioFirst + 1 + this.rollFrames);
-    const audio = concat(region.audio.slice(0, keep));
+    const audio = this.utteranceAudio(region);
     return [
       {
         type: 'end',
@@ -231,6 +297,11 @@ export class VoiceActivityDetector {
   /** Within speech: first voiced frame → end of the last voiced frame so far, ms; 0 outside speech. */
   voicedMs(): number {
     return this.endpointer.voicedMs();
+  }
+
+  /** The silence window of the utterance in progress (see Endpointer.setSilenceMs). */
+  setSilenceMs(silenceMs: number | null): void {
+    this.endpointer.setSilenceMs(silenceMs);
   }
 
   /** Feeds samples; resolves with the events of every whole frame they completed. */

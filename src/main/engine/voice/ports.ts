@@ -15,6 +15,11 @@ export interface VadPort {
   push(samples: Float32Array): Promise<VadEvent[]>;
   /** Within speech: first voiced frame → end of the last voiced frame so far, ms; 0 outside speech. */
   voicedMs(): number;
+  /**
+   * The silence window of the utterance in progress, ms (null: the configured one); one that the
+   * silence so far already exceeds ends it at the next frame. Absent: the window is fixed.
+   */
+  setSilenceMs?(silenceMs: number | null): void;
   reset(): Promise<void>;
 }
 

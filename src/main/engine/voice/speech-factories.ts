@@ -11,6 +11,7 @@ import { Chunker } from '../speech/chunker';
 import { VoiceActivityDetector } from '../vad/endpointer';
 import { loadSileroVad } from '../vad/silero';
 import type { ChunkerPort, SttPort, TtsPort, VadPort } from './ports';
+import { DEFAULT_TURN_TAKING, type TurnTaking } from './turn-taking';
 
 /** Each factory throws a presenter-readable error on bad config (a missing key, an unknown model). */
 export interface SpeechFactories {
@@ -19,14 +20,22 @@ export interface SpeechFactories {
   /** null for `none` (text only). */
   createTts(spec: SpeechSpec): TtsPort | null;
   createChunker(): ChunkerPort;
+  /** How the lanes' microphones decide a turn is over (default DEFAULT_TURN_TAKING). */
+  turnTaking?: TurnTaking;
 }
 
 export function defaultSpeechFactories(
   env: Record<string, string | undefined>,
   clock: Clock,
+  turnTaking: TurnTaking = DEFAULT_TURN_TAKING,
 ): SpeechFactories {
   return {
-    createVad: async () => new VoiceActivityDetector((await loadSileroVad()).newStream()),
+    createVad: async () =>
+      new VoiceActivityDetector((await loadSileroVad()).newStream(), {
+        silenceMs: turnTaking.silenceMs,
+        pauseMs: turnTaking.pauseMs,
+      }),
+    turnTaking,
     createStt: (spec) => createStt(spec, { clock, env }),
     createTts: (spec) => (spec.provider === 'none' ? null : ttsPort(createTts(spec, { clock, env }))),
     createChunker: () => new Chunker(),

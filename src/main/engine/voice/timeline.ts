@@ -2,7 +2,7 @@
  * Builds a turn's timeline from the engine-clock anchors its stages recorded. Segments are plain
  * differences of anchors, null where a stage did not run. See the latency table in README.md.
  */
-import type { LlmTurnMetrics, TurnTimeline } from '../../../shared/metrics';
+import type { LlmTurnMetrics, TurnSpeculation, TurnTimeline } from '../../../shared/metrics';
 
 export interface TurnAnchors {
   /** When the user stopped: last voiced audio, the end of the previous bot's audio, or the typed send. */
@@ -11,6 +11,7 @@ export interface TurnAnchors {
   lastVoicedAtMs: number | null;
   endpointAtMs: number | null;
   transcriptAtMs: number | null;
+  speculation?: TurnSpeculation | null;
   firstChunkAtMs: number | null;
   firstChunkTokens: number | null;
   firstAudioAtMs: number | null;
@@ -43,6 +44,7 @@ export function buildTimeline(a: TurnAnchors, llm: LlmTurnMetrics | null): TurnT
     interrupted: a.interrupted,
     ...(llm?.providerTiming ? { providerTiming: llm.providerTiming } : {}),
     ...(llm?.scripted ? { scripted: true } : {}),
+    ...(a.speculation ? { speculation: a.speculation } : {}),
     at: {
       lastVoicedAtMs: a.lastVoicedAtMs,
       endpointAtMs: a.endpointAtMs,

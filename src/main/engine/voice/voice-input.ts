@@ -16,6 +16,13 @@ export type VoiceInputEvent =
   | { type: 'speech-end'; atMs: number }
   /** A finished user turn: what to transcribe and when the user stopped / the endpoint was decided. */
   | { type: 'utterance'; audio: Float32Array; lastVoicedAtMs: number; endpointAtMs: number }
+  /**
+   * A short silence inside an utterance (the VAD's `pauseMs`): the speaker may be done. What was said
+   * so far, to transcribe ahead of the endpoint. Never sent for speech over the bot that is not a barge-in.
+   */
+  | { type: 'pause'; audio: Float32Array; lastVoicedAtMs: number; atMs: number }
+  /** The speaker went on after a `pause`. */
+  | { type: 'resume'; atMs: number }
   /** The user has spoken over the bot for longer than the guard: interrupt it. */
   | { type: 'barge-in'; atMs: number }
   | { type: 'level'; rms: number; peak: number }
@@ -66,6 +73,11 @@ export class VoiceInput {
 
   getMode(): MicMode {
     return this.mode;
+  }
+
+  /** The silence window of the utterance in progress, ms (null: the configured one). */
+  setSilenceMs(silenceMs: number | null): void {
+    this.vad.setSilenceMs?.(silenceMs);
   }
 
   /** The bot is audible (barge-in becomes possible) or has gone quiet. */
@@ -121,15 +133,24 @@ export class VoiceInput {
   ): void {
     if (this.mode === 'off') return;
     for (const event of events) {
+      // Short speech over the bot is echo or a backchannel until the guard says barge-in: not a turn.
+      const notATurn = this.botSpeaking && !this.bargedIn;
       if (event.type === 'start') {
         if (this.mode === 'open') this.emit({ type: 'speech-start', atMs: toEngine(event.atMs) });
+      } else if (event.type === 'pause') {
+        if (this.mode !== 'open' || notATurn) continue;
+        this.emit({
+          type: 'pause',
+          audio: event.audio,
+          lastVoicedAtMs: toEngine(event.atMs),
+          atMs: toEngine(event.decidedMs),
+        });
+      } else if (event.type === 'resume') {
+        if (this.mode === 'open') this.emit({ type: 'resume', atMs: toEngine(event.atMs) });
       } else {
-        const wasBargeIn = this.bargedIn;
-        const overBot = this.botSpeaking;
         if (this.mode !== 'open') continue;
         this.emit({ type: 'speech-end', atMs: toEngine(event.atMs) });
-        // Short speech over the bot was echo or a backchannel: not a turn.
-        if (overBot && !wasBargeIn) continue;
+        if (notATurn) continue;
         this.emit({
           type: 'utterance',
           audio: event.audio,
