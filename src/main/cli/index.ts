@@ -47,6 +47,14 @@ const COMMANDS: Record<CommandName, { help: string; load: () => Promise<Run> }> 
     help: 'two bots talk on 1–4 lanes side by side (--scenario NAME)',
     load: async () => (await import('./converse')).converseCommand,
   },
+  talk: {
+    help: 'a WAV file as a lane microphone, in real time: the gap of each reply',
+    load: async () => (await import('./talk')).talkCommand,
+  },
+  render: {
+    help: 'render a race to a showcase video: BASE.webm, .wav, .vtt, .srt, .json',
+    load: async () => (await import('./render')).renderCommand,
+  },
   preflight: {
     help: 'check what a talk needs: keys, providers (TTFT), models, voice, disk',
     load: async () => (await import('./preflight')).preflightCommand,

@@ -12,6 +12,9 @@ export const USAGES = {
   web: 'dialtone web [--port N]',
   converse:
     'dialtone converse --scenario NAME [--lane SPEC]... [--max-turns N] [--no-speech] [--live] [--list] [--json]',
+  talk: 'dialtone talk <speech.wav> [--lane SPEC] [--stt SPEC] [--tts SPEC] [--silence-ms N] [--no-speculation] [--json]',
+  render:
+    'dialtone render --scenario NAME [--lane SPEC]... [--max-turns N] [--size 1920x1080|1080x1920] [--burn-captions] [--mic none] [--codec vp9|vp8] --out BASE.webm [--json]',
   preflight: 'dialtone preflight [--lane SPEC]... [--stt SPEC] [--tts SPEC] [--json]',
   bench:
     'dialtone bench [--only client|token-path|vad|speech|kokoro|turn|browser-audio|overlay] [--quick] [--json]',
