@@ -76,6 +76,7 @@ describe('a lane whose speech-in needs a model that is not downloaded', () => {
     expect(hello.models?.map((m) => [m.id, m.cached])).toEqual([
       ['whisper-tiny.en', false],
       ['kokoro-82m', false],
+      ['moonshine-tiny', false],
     ]);
     expect(hello.models?.[0]?.sizeBytes).toBe(43_536_374);
   });

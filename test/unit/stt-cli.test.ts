@@ -120,7 +120,7 @@ describe('dialtone models', () => {
     const r = await run(['models', 'fetch', 'whisper-huge']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      'dialtone models: unknown model "whisper-huge" (known: whisper-tiny.en, kokoro-82m)\n',
+      'dialtone models: unknown model "whisper-huge" (known: whisper-tiny.en, kokoro-82m, moonshine-tiny)\n',
     );
   });
 });

@@ -183,7 +183,7 @@ describe('local STT without the model', () => {
     ).toThrow(LaneSpecError);
     expect(() =>
       createStt(parseSttSpec('local:model=whisper-huge'), { clock: systemClock, env: {} }),
-    ).toThrow('unknown model "whisper-huge" (known: whisper-tiny.en)');
+    ).toThrow('unknown model "whisper-huge" (known: whisper-tiny.en, moonshine-tiny)');
   });
 
   it('a model folder with broken files is one line naming the folder, not a crash', async () => {

@@ -14,5 +14,5 @@ export {
   MODELS,
   modelSizeBytes,
 } from './registry';
-export type { ModelEntry, ModelFile } from './registry';
+export type { ModelEntry, ModelFile, MoonshineShape } from './registry';
 export { modelsDir } from './paths';

@@ -12,6 +12,12 @@
  * onnx-community/Kokoro-82M-v1.0-ONNX at commit 1939ad2a8e416c0acfeecc08a694d14ef25f2231 agree on the
  * sizes and SHA-256 of tokenizer.json, onnx/model_quantized.onnx and the voices; the six voice files are
  * also byte-identical to those the kokoro-js 1.2.1 npm package ships (checked by hash here).
+ *
+ * Provenance of the Moonshine tiny figures: the two graphs UsefulSensors/moonshine publishes under
+ * onnx/merged/tiny/quantized/, as the @moonshine-ai/moonshine-js 0.1.29 npm package ships them (its
+ * dist/model/tiny/quantized/; sizes and SHA-256 measured here, and the test suite runs them). No commit
+ * of that repository could be read from here, so its revision is the branch: a hub file that ever
+ * differs from these bytes is refused by the checksum, never used.
  */
 export interface ModelFile {
   /** Path inside the model folder (and the hub repository), e.g. `onnx/encoder_model_quantized.onnx`. */
@@ -36,13 +42,27 @@ export interface ModelEntry {
   licenceUrl: string;
   /** Hub repository, `owner/name`. */
   repo: string;
-  /** A commit of that repository. */
+  /** A commit of that repository (a branch only where no commit could be read: see the provenance). */
   revision: string;
   files: readonly ModelFile[];
   /** transformers.js options this file set was chosen for (dtype picks the `_quantized` suffix). */
   transformers?: { task: 'automatic-speech-recognition'; dtype: 'q8' | 'fp32' };
   /** Models run on onnxruntime-node directly: the graph's path inside the folder. */
   onnx?: string;
+  /** A Moonshine recognizer (run on onnxruntime-node directly, moonshine-model.ts). */
+  moonshine?: MoonshineShape;
+}
+
+/** Where a Moonshine model's two graphs are in its folder, and its decoder's cache shape. */
+export interface MoonshineShape {
+  /** The encoder graph (samples → hidden states), relative to the model folder. */
+  encoder: string;
+  /** The merged decoder graph (first and cached steps), relative to the model folder. */
+  decoder: string;
+  /** Decoder layers (one self- and one cross-attention cache each). */
+  layers: number;
+  kvHeads: number;
+  headDim: number;
 }
 
 /** A Kokoro voice style table: 510 rows of 256 float32. */
@@ -134,6 +154,34 @@ export const MODELS: readonly ModelEntry[] = [
       kokoroVoice('bm_george', 'c4b235a4c1f2cd3b939fed08b899ce9385638b763f7b73a59616c4fc9bd6c9bc'),
     ],
     onnx: 'onnx/model_quantized.onnx',
+  },
+  {
+    id: 'moonshine-tiny',
+    label: 'Moonshine tiny (ONNX, 8-bit)',
+    purpose: 'local speech-to-text, English, smaller and faster than Whisper tiny (onnxruntime-node)',
+    licence: 'MIT',
+    licenceUrl: 'https://huggingface.co/UsefulSensors/moonshine',
+    repo: 'UsefulSensors/moonshine',
+    revision: 'main',
+    files: [
+      {
+        path: 'onnx/merged/tiny/quantized/encoder_model.onnx',
+        sizeBytes: 7_937_661,
+        sha256: 'c6fc4b7bc5af75c0591fd157a1f3829b533d18e9769a888fd95a62e470dd4f4a',
+      },
+      {
+        path: 'onnx/merged/tiny/quantized/decoder_model_merged.onnx',
+        sizeBytes: 20_243_286,
+        sha256: 'eed87831c3a6103534aae7d47a5d485025c659a1323901513961c39fe8a1a367',
+      },
+    ],
+    moonshine: {
+      encoder: 'onnx/merged/tiny/quantized/encoder_model.onnx',
+      decoder: 'onnx/merged/tiny/quantized/decoder_model_merged.onnx',
+      layers: 6,
+      kvHeads: 8,
+      headDim: 36,
+    },
   },
 ];
 

@@ -1,6 +1,6 @@
 /**
- * Local STT: Whisper through transformers.js (whisper-model.ts), with the model files from the model
- * manager's cache. Recognition runs in a worker thread: onnxruntime-node's `run` blocks its thread
+ * Local STT: Whisper through transformers.js (whisper-model.ts), or Moonshine on onnxruntime-node
+ * (moonshine-model.ts), with the model files from the model manager's cache. Recognition runs in a worker thread: onnxruntime-node's `run` blocks its thread
  * for the whole inference (seconds on two cores), and on the engine thread the other lane's tokens
  * would be stamped late and every audio frame would wait. The engine thread keeps the model manager
  * (it only reads and downloads files) and posts audio; the worker streams partial text back. Where no
@@ -43,7 +43,7 @@ export class LocalStt extends Stt {
     // Validates the id now: an unknown model is a configuration error, not a turn error.
     const recognizers = config.manager
       .list()
-      .filter((m) => m.transformers?.task === 'automatic-speech-recognition');
+      .filter((m) => m.transformers?.task === 'automatic-speech-recognition' || m.moonshine !== undefined);
     if (!recognizers.some((m) => m.id === config.modelId)) {
       throw new UnknownModelError(
         config.modelId,
@@ -154,6 +154,7 @@ function modelRef(location: ModelLocation): WhisperModelRef {
     dir: location.dir,
     root: location.root,
     dtype: location.entry.transformers?.dtype ?? 'fp32',
+    ...(location.entry.moonshine ? { moonshine: location.entry.moonshine } : {}),
   };
 }
 

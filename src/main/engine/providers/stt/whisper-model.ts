@@ -6,11 +6,15 @@
  * (two cores: running two at once only makes both slower).
  *
  * This runs in the whisper worker (whisper-worker.ts), or in the engine thread where no worker can
- * start (local.ts decides): an inference blocks its thread for as long as it takes.
+ * start (local.ts decides): an inference blocks its thread for as long as it takes. The same worker
+ * serves Moonshine models (a ref with `moonshine`), which run on onnxruntime-node directly
+ * (moonshine-model.ts).
  */
 import path from 'node:path';
 import { errorMessage } from '../../../../shared/error-message';
+import type { MoonshineShape } from '../../models/registry';
 import type { JobContext } from '../../workers/job-server';
+import { loadMoonshine, recognizeMoonshine, unloadMoonshine } from './moonshine-model';
 import { SttError, STT_SAMPLE_RATE } from './types';
 
 /** A model folder, as the model manager laid it out (what transformers.js needs to load it). */
@@ -23,6 +27,8 @@ export interface WhisperModelRef {
   root: string;
   /** Which ONNX files to load (`q8` picks the `_quantized` ones). */
   dtype: 'q8' | 'fp32';
+  /** Set for a Moonshine model: its graphs and cache shape (it does not go through transformers.js). */
+  moonshine?: MoonshineShape;
 }
 
 /** What the engine thread asks of the whisper worker. */
@@ -69,16 +75,19 @@ const loaded = new Map<string, Promise<Loaded>>();
 export async function runWhisperJob(job: WhisperJob, ctx: JobContext<string>): Promise<WhisperResult> {
   switch (job.kind) {
     case 'load':
-      await load(job.model);
+      if (job.model.moonshine) await loadMoonshine({ ...job.model, shape: job.model.moonshine });
+      else await load(job.model);
       return null;
     case 'recognize': {
+      const { moonshine } = job.model;
+      if (moonshine) return recognizeMoonshine({ ...job.model, shape: moonshine }, job.audio, ctx);
       const model = await load(job.model);
       const run = model.queue.then(() => recognize(model, job, ctx));
       model.queue = run.catch(() => undefined);
       return run;
     }
     case 'unload':
-      await unload();
+      await Promise.all([unload(), unloadMoonshine()]);
       return null;
   }
 }
