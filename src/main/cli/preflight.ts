@@ -2,8 +2,9 @@
  * `dialtone preflight [--json] [--lane SPEC ...] [--stt SPEC] [--tts SPEC]`: what a talk needs, checked
  * before going on stage. Per lane: its key is there (never printed) and its provider answers, with one
  * measured time to first token; the speech models the lanes use are in the cache; the voice is warm
- * (time of a first synthesis); the model cache's disk has room. Microphone and output devices live in
- * the browser or the app window, so they are named as checked there, not pretended. Exit 1 when a
+ * (time of a first synthesis); the model cache's disk has room; on Linux, the sound system lists a
+ * microphone and an output (elsewhere the browser or the app window checks them: said so, not
+ * pretended; see sound-devices.ts). Exit 1 when a
  * check fails; with --json one object on stdout (the table then goes to stderr).
  */
 import fs from 'node:fs/promises';
@@ -29,6 +30,7 @@ import { createStt } from '../engine/providers/stt';
 import { createTts } from '../engine/providers/tts';
 import { startSimServer, type SimServer } from '../engine/sim/server';
 import { CliError, parse, printJson } from './args';
+import { checkSoundDevices } from './sound-devices';
 import { USAGES } from './usage';
 
 const USAGE = USAGES.preflight;
@@ -113,11 +115,7 @@ export async function preflightCommand(argv: string[]): Promise<void> {
       missingBytes.reduce((a, b) => a + b, 0),
     ),
   );
-  checks.push({
-    check: 'microphone, output',
-    status: 'info',
-    detail: 'checked in the app (the browser or window owns the devices)',
-  });
+  checks.push(...(await checkSoundDevices()));
 
   const failed = checks.filter((c) => c.status === 'fail');
   const table = formatTable(checks);
