@@ -9,7 +9,7 @@ import { allTurns } from './overlay-store';
 import { OverlayLane } from './OverlayLane';
 import { WhatIf } from './WhatIf';
 import { Roofline } from './Roofline';
-import { download, stamp, timelinesCsv, timelinesJson } from './export';
+import { download, stamp, timelinesCsv, timelinesJson, turnTexts } from './export';
 import { overlayPng } from './png';
 import { SEGMENTS } from './segments';
 import { overlayPageOptions, shownLanes } from './overlay-page';
@@ -48,6 +48,8 @@ function Exports() {
   const overlay = useOverlay();
   const count = useStore(overlay.store, (s) => Object.values(s.history).reduce((n, t) => n + t.length, 0));
   const turns = () => allTurns(overlay.store.getState(), overlay.lanes.getState().laneOrder);
+  // Each turn's words come from the lanes' conversations (the app store), the timings from the overlay.
+  const texts = () => turnTexts(overlay.app.getState().lanes);
   return (
     <div className="ov-exports">
       <button
@@ -55,7 +57,10 @@ function Exports() {
         data-testid="export-json"
         disabled={count === 0}
         onClick={() =>
-          download(new Blob([timelinesJson(turns())], { type: 'application/json' }), `${stamp()}.json`)
+          download(
+            new Blob([timelinesJson(turns(), texts())], { type: 'application/json' }),
+            `${stamp()}.json`,
+          )
         }
       >
         JSON
@@ -64,7 +69,9 @@ function Exports() {
         type="button"
         data-testid="export-csv"
         disabled={count === 0}
-        onClick={() => download(new Blob([timelinesCsv(turns())], { type: 'text/csv' }), `${stamp()}.csv`)}
+        onClick={() =>
+          download(new Blob([timelinesCsv(turns(), texts())], { type: 'text/csv' }), `${stamp()}.csv`)
+        }
       >
         CSV
       </button>
