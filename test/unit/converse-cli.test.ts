@@ -69,6 +69,16 @@ describe('dialtone converse', () => {
       b.turns.map((t: { text: string }) => t.text),
     );
     expect(a.deadAirMs).toBeLessThan(b.deadAirMs);
+    // The winner, as the app's finish card says it: the faster clean finish, by the difference.
+    const line = `sim:tps=3000,ttft=20 wins by ${((b.totalMs - a.totalMs) / 1000).toFixed(1)} s`;
+    expect(out.winner).toEqual({
+      label: a.label,
+      spec: a.spec,
+      totalMs: a.totalMs,
+      marginMs: b.totalMs - a.totalMs,
+      text: line,
+    });
+    expect(stderr).toContain(`\n${line}\n`);
     // Progress is human text on stderr, and the broken user file is named, not fatal.
     expect(stderr).toMatch(/\[sim:tps=3000,ttft=20\] Ben: Oh, it really was!/);
     expect(stderr).toMatch(/broken\.yaml: personas: /);

@@ -1,9 +1,11 @@
 /**
- * `dialtone converse --scenario NAME [--lane SPEC]... [--max-turns N] [--no-speech] [--live] [--json]`:
- * two bots talk, on one to four lanes side by side (default: `fast` and `gpu`), through the same
- * engine and messages as the app. Speech plays in real time on a virtual speaker; with --no-speech it
- * takes no time (a text race: each gap runs from the moment the previous reply's text was complete
- * to this reply's first speakable chunk). Progress lines go to stderr; --json prints one object last.
+ * `dialtone converse --scenario NAME [--lane SPEC]... [--max-turns N] [--no-speech] [--out FILE.wav]
+ * [--live] [--json]`: two bots talk, on one to four lanes side by side (default: `fast` and `gpu`),
+ * through the same engine and messages as the app. Speech is synthesized and timed in real time on a
+ * virtual speaker, which plays nothing aloud; --out writes what a listener would have heard (each
+ * lane panned, 48 kHz stereo). With --no-speech it takes no time (a text race: each gap runs from the
+ * moment the previous reply's text was complete to this reply's first speakable chunk). Progress
+ * lines and the winner go to stderr; --json prints one object last.
  */
 import type { EngineEvent } from '../../shared/protocol';
 import { LaneSpecError, parseLaneSpec } from '../../shared/lane-spec';
@@ -11,9 +13,14 @@ import { startEngine } from '../engine';
 import type { EngineClient } from '../engine/engine';
 import { findScenario, loadScenarios } from '../engine/scenarios/loader';
 import { redact } from '../../shared/redact';
+import { raceResult } from '../../shared/race-result';
+import { defaultPans, SpeechMix } from '../engine/conversation/speech-mix';
+import { writeFile } from 'node:fs/promises';
+import { checkWritable } from './out-path';
 import { CliError, numberFlag, parse, printJson, say } from './args';
 import { USAGES } from './usage';
 import { errorMessage } from '../engine/errors';
+import { encodeStereoWav } from '../engine/audio/wav';
 
 const USAGE = USAGES.converse;
 const DEFAULT_LANES = ['fast', 'gpu'];
@@ -29,6 +36,7 @@ export async function converseCommand(argv: string[]): Promise<void> {
       lane: { type: 'string', multiple: true },
       'max-turns': { type: 'string' },
       'no-speech': { type: 'boolean' },
+      out: { type: 'string' },
       live: { type: 'boolean' },
       list: { type: 'boolean' },
     },
@@ -62,6 +70,16 @@ export async function converseCommand(argv: string[]): Promise<void> {
   for (const spec of laneSpecs) parseLaneSpec(spec); // a LaneSpecError names the bad spec
   const maxTurns = numberFlag(values['max-turns'] as string | undefined, 'max-turns', 1, 200);
   const speech = values['no-speech'] !== true;
+  const out = typeof values.out === 'string' ? values.out : undefined;
+  if (out !== undefined && !speech)
+    throw new CliError("--out writes the race's speech, and --no-speech has none: drop one of them");
+  // Before the race: a minute of speech must not end in "cannot write".
+  if (out !== undefined) await checkWritable(out, 'out');
+  const laneIds = laneSpecs.map((_, i) => `lane-${i + 1}`);
+  const pans = defaultPans(laneIds.length);
+  const mix = out === undefined ? null : new SpeechMix(new Map(laneIds.map((id, i) => [id, pans[i]!])));
+  if (speech && out === undefined)
+    say('speech is synthesized and timed in real time but not played: add --out race.wav to hear it');
 
   const engine = await startEngine({ env: process.env });
   try {
@@ -104,11 +122,13 @@ export async function converseCommand(argv: string[]): Promise<void> {
       type: 'scenario.start',
       scenario: scenario.name,
       // The label is the spec as typed, masked: it is printed on every progress line and in the JSON.
-      lanes: laneSpecs.map((spec, i) => ({ laneId: `lane-${i + 1}`, spec, label: redact(spec) })),
+      lanes: laneSpecs.map((spec, i) => ({ laneId: laneIds[i]!, spec, label: redact(spec) })),
       ...(maxTurns !== undefined ? { maxTurns } : {}),
       speech,
       ...(values.live === true ? { live: true } : {}),
     });
+    // The race starts synchronously when none runs (none does in this process); its first frame comes later.
+    if (mix !== null) engine.engine.race?.tapSpeech(mix);
     while (failure === null && finished.size < laneSpecs.length) {
       await new Promise<void>((resolve) => (wake = resolve));
     }
@@ -138,7 +158,20 @@ export async function converseCommand(argv: string[]): Promise<void> {
           })),
       };
     });
-    if (json) printJson({ scenario: scenario.name, speech, lanes });
+    const result = raceResult(lanes);
+    say(result.text);
+    const audio = out !== undefined && mix !== null ? await writeMix(mix, out, laneIds.length) : undefined;
+    const winner =
+      result.winner === null
+        ? null
+        : {
+            label: result.winner.label,
+            spec: result.winner.spec,
+            totalMs: result.winner.totalMs,
+            marginMs: result.marginMs,
+            text: result.text,
+          };
+    if (json) printJson({ scenario: scenario.name, speech, lanes, winner, ...(audio ? { audio } : {}) });
     // Like `chat` when its provider fails: exit 1, after every lane's result is out.
     const failed = lanes.filter((l) => l.stoppedBy === 'error');
     if (failed.length > 0) {
@@ -153,6 +186,33 @@ export async function converseCommand(argv: string[]): Promise<void> {
   } finally {
     await engine.close();
   }
+}
+
+/** Writes the mix of what the listener heard and says where; the figures go in the JSON. */
+async function writeMix(
+  mix: SpeechMix,
+  out: string,
+  laneCount: number,
+): Promise<{ path: string; durationMs: number; sampleRate: number; mixMs: number }> {
+  const startMs = performance.now();
+  const { left, right, sampleRate } = mix.mix();
+  const mixMs = performance.now() - startMs;
+  try {
+    await writeFile(out, encodeStereoWav(left, right, sampleRate));
+  } catch (err) {
+    throw new CliError(`cannot write --out ${out}: ${errorMessage(err)}`);
+  }
+  const durationMs = (left.length * 1000) / sampleRate;
+  const where =
+    laneCount === 1
+      ? 'centre'
+      : laneCount === 2
+        ? 'lane 1 left, lane 2 right'
+        : 'lane 1 left … last lane right';
+  say(
+    `wrote ${out}: ${fmtS(durationMs)} of speech as heard, ${sampleRate / 1000} kHz stereo (${where}), mixed in ${Math.round(mixMs)} ms`,
+  );
+  return { path: out, durationMs, sampleRate, mixMs };
 }
 
 /** The timeline's segments (README.md's latency table), ms; null where a stage did not run. */
