@@ -11,7 +11,7 @@ export const USAGES = {
   models: 'dialtone models list [--json] | dialtone models fetch ID [--json]',
   web: 'dialtone web [--port N]',
   converse:
-    'dialtone converse --scenario NAME [--lane SPEC]... [--max-turns N] [--no-speech] [--live] [--list] [--json]',
+    'dialtone converse --scenario NAME [--lane SPEC]... [--max-turns N] [--no-speech | --out race.wav] [--live] [--list] [--json]',
   talk: 'dialtone talk <speech.wav> [--lane SPEC] [--stt SPEC] [--tts SPEC] [--silence-ms N] [--no-speculation] [--json]',
   render:
     'dialtone render --scenario NAME [--lane SPEC]... [--max-turns N] [--size 1920x1080|1080x1920] [--burn-captions] [--mic none] [--codec vp9|vp8] --out BASE.webm [--json]',
