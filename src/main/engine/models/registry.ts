@@ -158,7 +158,7 @@ export const MODELS: readonly ModelEntry[] = [
   {
     id: 'moonshine-tiny',
     label: 'Moonshine tiny (ONNX, 8-bit)',
-    purpose: 'local speech-to-text, English, smaller and faster than Whisper tiny (onnxruntime-node)',
+    purpose: 'local speech-to-text, English (onnxruntime-node, no transformers.js)',
     licence: 'MIT',
     licenceUrl: 'https://huggingface.co/UsefulSensors/moonshine',
     repo: 'UsefulSensors/moonshine',
