@@ -1,7 +1,8 @@
 /**
  * The latency-budget overlay end to end in headless Chromium: the waterfall grows and the gap
  * counter runs during a spoken turn, history and p50 follow, the what-if matches `gapAt`, the
- * roofline gives ~24 tok/s for 70B FP16 on an H100, exports download (JSON, CSV, a non-blank PNG),
+ * roofline gives ~24 tok/s for 70B FP16 on an H100, exports download (JSON, CSV with each turn's
+ * words as said and heard, a non-blank PNG),
  * /overlay is transparent and follows another page's turn, and frame times while a lane streams
  * 20,000 tok/s.
  */
@@ -18,6 +19,8 @@ let laneId: string;
 /** A second engine client (like a script), to configure lanes and watch timelines. */
 let ws: EngineSocket;
 const timelines: { laneId: string; turnId: string; timeline: TurnTimeline }[] = [];
+/** Each turn's conversation entries as the engine sent them (what the exports' words must match). */
+const entries = new Map<string, { role: string; text: string }[]>();
 
 async function say(text: string): Promise<void> {
   const input = page.getByTestId('message-input');
@@ -97,6 +100,7 @@ beforeAll(async () => {
   laneId = (await page.getByTestId('overlay-lane').first().getAttribute('data-lane-id'))!;
   ws = await openEngineSocket(app, (event) => {
     if (event.type === 'turn.metrics') timelines.push(event as never);
+    if (event.type === 'history.append') entries.set(event.turnId, event.entries);
   });
   // A known, slowish backend so the live waterfall has time to be seen; espeak speaks the reply.
   await spokenLane(page, ws, laneId, 'sim:tps=80,ttft=400', 'tps=80');
@@ -179,8 +183,17 @@ describe('latency overlay', () => {
       page.waitForEvent('download'),
       page.getByTestId('export-json').click(),
     ]);
-    const data = JSON.parse(readFileSync((await json.path())!, 'utf8')) as { turns: { turnId: string }[] };
+    const data = JSON.parse(readFileSync((await json.path())!, 'utf8')) as {
+      turns: { turnId: string; userText: string | null; replyText: string | null }[];
+    };
     expect(data.turns.map((t) => t.turnId)).toEqual(timelines.map((t) => t.turnId));
+    // The words come from the lane's conversation: what was typed, and the reply as heard.
+    const firstReply = entries.get(timelines[0]!.turnId)?.find((e) => e.role === 'assistant')?.text;
+    expect(firstReply).toBeTruthy();
+    expect(data.turns[0]).toMatchObject({
+      userText: 'Tell me about the history of tea',
+      replyText: firstReply,
+    });
 
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
     expect(csv.suggestedFilename()).toMatch(/\.csv$/);
@@ -197,10 +210,15 @@ describe('latency overlay', () => {
       'tts_ms',
       'playout_ms',
       'gap_ms',
+      'user_text',
+      'reply_text',
     ])
       expect(header).toContain(col);
     expect(lines.length).toBe(1 + timelines.length);
     const row = lines[1]!;
+    expect(row).toHaveLength(header.length);
+    expect(row[header.indexOf('user_text')]).toBe('Tell me about the history of tea');
+    expect(row[header.indexOf('reply_text')]).toBe(firstReply);
     expect(Number(row[header.indexOf('gap_ms')])).toBeCloseTo(timelines[0]!.timeline.gapMs!, 1);
     expect(row[header.indexOf('replay')]).toBe('');
 
