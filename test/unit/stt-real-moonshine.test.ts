@@ -143,7 +143,8 @@ describe('local STT on the real Moonshine tiny weights (from the npm package)', 
   }, 120_000);
 
   it('hears the recorded fixture, streams its words as they are decoded, and stops when aborted', async () => {
-    const env = { DIALTONE_DATA_DIR: dataDir, DIALTONE_MODEL_MIRROR: mirror, DIALTONE_OFFLINE: '1' };
+    // The model from the first test, or downloaded now when this one runs alone.
+    const env = { DIALTONE_DATA_DIR: dataDir, DIALTONE_MODEL_MIRROR: mirror };
     const stt = createStt(parseSttSpec('local:model=moonshine-tiny'), { clock: systemClock, env });
     await stt.prepare();
     // "Turn left at the station." 150 ms before "Then stop.": one utterance.
