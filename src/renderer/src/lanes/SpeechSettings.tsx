@@ -6,6 +6,7 @@ import { useAppStore } from '../store/use-app-store';
 const STT_CHOICES = [
   { spec: 'typed', label: 'typing only' },
   { spec: 'local:model=whisper-tiny.en', label: 'Whisper tiny (local, downloads once)' },
+  { spec: 'local:model=moonshine-tiny', label: 'Moonshine tiny (local, 28 MB, downloads once)' },
   { spec: 'groq:model=whisper-large-v3-turbo', label: 'Groq Whisper (GROQ_API_KEY)' },
   { spec: 'openai:model=whisper-1', label: 'OpenAI Whisper (OPENAI_API_KEY)' },
 ];
