@@ -9,6 +9,7 @@ import { isOverlayPage, startOverlayPage } from './overlay/overlay-page';
 import { OverlayContext } from './overlay/overlay-services';
 import { installStatsHook } from './stream/paint-stats';
 import { installAudioHook } from './testing/audio-hook';
+import { isRenderPage, startRenderPage } from './video/render-page';
 // One stylesheet per part of the page, in cascade order (later files may refine earlier ones).
 import './styles/base.css';
 import './styles/lanes.css';
@@ -22,7 +23,10 @@ import './styles/keys.css';
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 
-if (isOverlayPage()) {
+if (isRenderPage()) {
+  // `bin/dialtone render`: the video composition and its recorder, no app UI.
+  startRenderPage(root, resolveEngineConnection);
+} else if (isOverlayPage()) {
   // OBS / browser source: only the overlay, as one more engine client.
   const overlay = startOverlayPage(resolveEngineConnection);
   createRoot(root).render(
