@@ -5,8 +5,9 @@
  * Linux x64 the Chromium that `npm install` brought (@sparticuz/chromium, an optional dependency,
  * unpacked on first use). Without any, it fails with one line saying how to get one.
  *
- * It lives in testing/, below both of its users (src/main/bench and test/e2e): no command of the
- * CLI or the app launches a browser, so nothing here ships in the app's path.
+ * Its users: the E2E suite, the browser benchmarks and `dialtone render` (src/main/video), which
+ * records a race in a headless Chromium; so playwright-core is a run-time dependency. The app
+ * itself (Electron) never launches a browser.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -103,7 +104,7 @@ function playwrightChromium(): string | null {
   }
 }
 
-/** The browser the tests will drive; throws NO_BROWSER when there is none. */
+/** The browser to drive; throws NO_BROWSER when there is none. */
 export async function findBrowser(options: FindOptions = {}): Promise<BrowserChoice> {
   const env = options.env ?? process.env;
   const platform = options.platform ?? process.platform;
