@@ -256,6 +256,27 @@ describe('speech playback', () => {
     expect(timings.toSilenceMs).toBeLessThan(150);
   });
 
+  it('a reply padded with digital silence ends, for the listener, at its last audible sample', async () => {
+    // A voice pads each line (espeak: up to ~340 ms of zeros). Dating the end after the padding
+    // would shorten the next gap by that much against the silence a listener (and a recording) hears.
+    const turn = 5;
+    const tone = toneFrames(turn, 500);
+    const padding: AudioFrame[] = Array.from({ length: 15 }, (_, i) => ({
+      ...endFrame(turn, tone.length + i),
+      samples: new Int16Array(FRAME),
+    }));
+    for (const frame of [...tone, ...padding]) engine.broadcastAudio(frame);
+    engine.broadcastAudio(endFrame(turn, tone.length + padding.length));
+    const turnId = `${laneId}-${turn}`;
+    await expect.poll(() => messages('playback.ended').filter((m) => m.turnId === turnId).length).toBe(1);
+    const started = messages('playback.started').find((m) => m.turnId === turnId)!;
+    const ended = messages('playback.ended').find((m) => m.turnId === turnId)!;
+    // All 800 ms played, but the speech ended 500 ms after it became audible (underruns lengthen it).
+    expect(ended.playedMs).toBeGreaterThan(795);
+    expect(ended.endedAtMs - started.audibleAtMs).toBeGreaterThan(490);
+    expect(ended.endedAtMs - started.audibleAtMs).toBeLessThan(700);
+  });
+
   it('logged no console errors and no CSP violations', () => {
     expect(app.problems.consoleErrors).toEqual([]);
     expect(app.problems.cspViolations).toEqual([]);

@@ -15,7 +15,10 @@ export type PlaybackControl =
 export type PlaybackReport =
   /** The turn's first sample went out in context frame `contextFrame`. */
   | { type: 'started'; turn: number; contextFrame: number }
-  /** The turn stopped: all played, or flushed after `playedFrames`; its last sample left at `contextFrame`. */
+  /**
+   * The turn stopped: all played, or flushed after `playedFrames`. `contextFrame`: where its last
+   * audible sample left (all played; trailing digital silence is not speech) or the cut (flushed).
+   */
   | { type: 'ended'; turn: number; playedFrames: number; contextFrame: number; interrupted: boolean }
   /** The buffer ran dry mid-turn (`total` times since the player started). */
   | { type: 'underrun'; total: number };

@@ -13,7 +13,18 @@ interface Segment {
   start: number;
   end: number | null;
   started: boolean;
+  /** One past the last audible sample received so far (absolute); null: none yet. */
+  audibleEnd: number | null;
+  /** Context frame in which the last audible sample so far went out; null: not yet. */
+  audibleEndFrame: number | null;
 }
+
+/**
+ * Quieter than this is digital silence (−54 dBFS, as the engine's virtual speaker counts it). A
+ * voice pads each line with silence (espeak: up to ~340 ms); for the listener the line ends at its
+ * last audible sample, so `ended` is dated there and the padding belongs to the next gap.
+ */
+const AUDIBLE_LEVEL = 64 / 32768;
 
 /** Fade applied to a flush, frames (≈ 1.5–2 ms; well inside one quantum). */
 const FLUSH_FADE_FRAMES = 96;
@@ -40,9 +51,18 @@ class PlaybackProcessor extends scope.AudioWorkletProcessor {
         if (seg === undefined || seg.turn !== msg.turn || seg.end !== null) {
           // A new turn closes an open one before it (its end message never came).
           if (seg !== undefined && seg.end === null) seg.end = this.write;
-          seg = { turn: msg.turn, start: this.write, end: null, started: false };
+          seg = {
+            turn: msg.turn,
+            start: this.write,
+            end: null,
+            started: false,
+            audibleEnd: null,
+            audibleEndFrame: null,
+          };
           this.segments.push(seg);
         }
+        const audible = lastAudible(msg.samples);
+        if (audible > 0) seg.audibleEnd = this.write + audible;
         this.append(msg.samples);
         return;
       }
@@ -114,7 +134,7 @@ class PlaybackProcessor extends scope.AudioWorkletProcessor {
             type: 'ended',
             turn: seg.turn,
             playedFrames: played,
-            contextFrame: base + i,
+            contextFrame: seg.audibleEndFrame ?? base + i,
             interrupted: false,
           });
         }
@@ -128,6 +148,7 @@ class PlaybackProcessor extends scope.AudioWorkletProcessor {
         }
         if (out) out[i] = this.ring[this.read % cap]!;
         this.read += 1;
+        if (seg !== undefined && seg.audibleEnd === this.read) seg.audibleEndFrame = base + i + 1;
         this.starving = false;
       } else {
         if (out) out[i] = 0;
@@ -141,6 +162,12 @@ class PlaybackProcessor extends scope.AudioWorkletProcessor {
     }
     return true;
   }
+}
+
+/** How many samples from the start reach past the last audible one (0: all silent). */
+function lastAudible(samples: Float32Array): number {
+  for (let i = samples.length - 1; i >= 0; i--) if (Math.abs(samples[i]!) > AUDIBLE_LEVEL) return i + 1;
+  return 0;
 }
 
 scope.registerProcessor(PLAYBACK_PROCESSOR, PlaybackProcessor);
