@@ -22,7 +22,7 @@ export const RENDER_SIZES = ['1920x1080', '1080x1920'] as const;
 /** BASE (without `.webm`) when `out` names a .webm file in a folder that exists and can be written. */
 export async function checkOut(out: string | undefined): Promise<string> {
   if (out === undefined || out.trim() === '')
-    throw new CliError(`--out BASE.webm is required\nusage: ${USAGE}`);
+    throw new CliError(`--out BASE.webm is required (dialtone render --help)`);
   if (!out.toLowerCase().endsWith('.webm')) throw new CliError(`--out must name a .webm file (got "${out}")`);
   const path = resolve(out);
   const folder = dirname(path);
