@@ -11,10 +11,7 @@ import { useAppStore } from '../store/use-app-store';
 import { raceOver, ranking, type RaceLane, type RaceState } from './race-store';
 import { useRaceStore } from './use-race-store';
 import { backendWords } from '../stage/backend-words';
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
+import { raceResult, raceSeconds as seconds } from '../../../shared/race-result';
 
 function millis(ms: number | null): string {
   return ms === null ? '—' : `${Math.round(ms).toLocaleString('en-US')} ms`;
@@ -56,12 +53,7 @@ function Lead() {
     const lanes = s.laneOrder.map((id) => s.lanes[id]!);
     if (lanes.length < 2) return null;
     const ranked = ranking(s);
-    if (raceOver(s)) {
-      if (ranked.length === 0) return 'no lane finished';
-      const [first, second] = ranked;
-      if (!second) return `${first!.label} finished; the others did not`;
-      return `${first!.label} wins by ${seconds(second.finish!.totalMs - first!.finish!.totalMs)}`;
-    }
+    if (raceOver(s)) return raceResult(lanes.map((l) => ({ ...l.finish!, label: l.label }))).text;
     if (ranked[0]) return `${ranked[0].label} crossed the line first`;
     // Ahead: more lines spoken, or the same number sooner.
     const at = (l: RaceLane): number => l.lineAt[l.turns - 1] ?? Infinity;

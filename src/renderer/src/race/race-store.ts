@@ -4,6 +4,7 @@
  * line. Progress arrives once per spoken line, so a `set` per event is cheap; the running clock is
  * painted by the view from `startedAt`, not stored.
  */
+import { finishedCleanly } from '../../../shared/race-result';
 import { createStore } from 'zustand/vanilla';
 import type { EngineEvent } from '../../../shared/protocol';
 
@@ -71,7 +72,7 @@ export function raceOver(s: RaceState): boolean {
 export function ranking(s: RaceState): RaceLane[] {
   return s.laneOrder
     .map((id) => s.lanes[id]!)
-    .filter((l) => l.finish !== null && l.finish.stoppedBy !== 'error' && l.finish.stoppedBy !== 'stopped')
+    .filter((l) => l.finish !== null && finishedCleanly(l.finish))
     .sort((a, b) => a.finish!.totalMs - b.finish!.totalMs);
 }
 
