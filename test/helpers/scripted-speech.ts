@@ -3,6 +3,8 @@
  * truth of its timeline: an energy VAD, an STT that answers after a set delay, a TTS that produces
  * a set amount of tone per word after a set delay, and a sentence chunker.
  */
+import type WebSocket from 'ws';
+import { AUDIO_IN, encodeAudioFrame } from '../../src/shared/audio-frames';
 import type { SpeechFactories } from '../../src/main/engine/lane';
 import type { ChunkerPort, SttPort, TtsPort } from '../../src/main/engine/voice/ports';
 import { VoiceActivityDetector } from '../../src/main/engine/vad/endpointer';
@@ -124,6 +126,36 @@ export function micFrame(index: number, voiced: boolean): Int16Array {
     frame[i] = voiced ? Math.round(12000 * Math.sin((2 * Math.PI * 220 * t) / RATE)) : (t % 7) - 3;
   }
   return frame;
+}
+
+/**
+ * Sends mic frames to a lane over an engine socket in real time: `voicedMs` of tone, then `silentMs`
+ * of near-silence. A frame leaves when its last sample has been captured, one frame after its first.
+ * Returns the next frame index (pass it back to continue the same stream).
+ */
+export async function speakInto(
+  ws: WebSocket,
+  laneId: string,
+  voicedMs: number,
+  silentMs: number,
+  startIndex = 0,
+): Promise<number> {
+  const frames = Math.round((voicedMs + silentMs) / FRAME_MS);
+  const voicedFrames = Math.round(voicedMs / FRAME_MS);
+  const t0 = performance.now();
+  for (let i = 0; i < frames; i++) {
+    const due = t0 + i * FRAME_MS;
+    await new Promise((r) => setTimeout(r, Math.max(0, due + FRAME_MS - performance.now())));
+    const seq = startIndex + i;
+    const samples = micFrame(seq, i < voicedFrames);
+    ws.send(
+      encodeAudioFrame({ kind: AUDIO_IN, laneId, seq, turn: 0, atMs: due, sampleRate: RATE, samples }),
+      {
+        binary: true,
+      },
+    );
+  }
+  return startIndex + frames;
 }
 
 export { FRAME_MS };

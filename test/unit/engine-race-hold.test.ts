@@ -5,10 +5,9 @@
  * typed turn on that lane still streaming during the race.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUDIO_IN, encodeAudioFrame } from '../../src/shared/audio-frames';
 import { startEngine, type RunningEngine } from '../../src/main/engine';
 import { TestClient } from '../helpers/engine-client';
-import { FRAME_MS, micFrame, scriptedSpeech } from '../helpers/scripted-speech';
+import { scriptedSpeech, speakInto } from '../helpers/scripted-speech';
 
 const speech = scriptedSpeech({ sttDelayMs: 10, ttsDelayMs: 10, transcript: 'Are you there?' });
 let engine: RunningEngine;
@@ -24,29 +23,9 @@ afterAll(async () => {
   await engine.close();
 });
 
-/** Real-time mic frames: `voicedMs` of voice, then `silentMs` of near-silence. */
-async function speak(laneId: string, voicedMs: number, silentMs: number): Promise<void> {
-  const frames = Math.round((voicedMs + silentMs) / FRAME_MS);
-  const voiced = Math.round(voicedMs / FRAME_MS);
-  const t0 = performance.now();
-  for (let i = 0; i < frames; i++) {
-    const due = t0 + i * FRAME_MS;
-    await new Promise((r) => setTimeout(r, Math.max(0, due + FRAME_MS - performance.now())));
-    const samples = micFrame(seq, i < voiced);
-    client.ws.send(
-      encodeAudioFrame({
-        kind: AUDIO_IN,
-        laneId,
-        seq: seq++,
-        turn: 0,
-        atMs: due,
-        sampleRate: 16_000,
-        samples,
-      }),
-      { binary: true },
-    );
-  }
-}
+const speak = async (laneId: string, voicedMs: number, silentMs: number): Promise<void> => {
+  seq = await speakInto(client.ws, laneId, voicedMs, silentMs, seq);
+};
 
 const vadStarts = (laneId: string): number =>
   client.of('vad.start').filter((e) => e.laneId === laneId).length;

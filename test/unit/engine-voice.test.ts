@@ -4,16 +4,10 @@
  * reports back; the turn's timeline must show the injected delays. Barge-in keeps only what was heard.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AUDIO_IN,
-  decodeAudioFrame,
-  encodeAudioFrame,
-  TTS_AUDIO,
-  type AudioFrame,
-} from '../../src/shared/audio-frames';
+import { decodeAudioFrame, TTS_AUDIO, type AudioFrame } from '../../src/shared/audio-frames';
 import { startEngine, type RunningEngine } from '../../src/main/engine';
 import { TestClient } from '../helpers/engine-client';
-import { FRAME_MS, micFrame, scriptedSpeech } from '../helpers/scripted-speech';
+import { FRAME_MS, scriptedSpeech, speakInto } from '../helpers/scripted-speech';
 
 const STT_DELAY_MS = 120;
 const TTS_DELAY_MS = 80;
@@ -38,28 +32,8 @@ afterAll(async () => {
   await engine.close();
 });
 
-/** Sends mic frames in real time: `voicedMs` of tone then `silentMs` of near-silence. */
-async function speak(laneId: string, voicedMs: number, silentMs: number, startIndex = 0): Promise<number> {
-  const frames = Math.round((voicedMs + silentMs) / FRAME_MS);
-  const voicedFrames = Math.round(voicedMs / FRAME_MS);
-  const t0 = performance.now();
-  for (let i = 0; i < frames; i++) {
-    // A frame leaves when its last sample has been captured, one frame after its first.
-    const due = t0 + i * FRAME_MS;
-    await new Promise((r) => setTimeout(r, Math.max(0, due + FRAME_MS - performance.now())));
-    const frame: AudioFrame = {
-      kind: AUDIO_IN,
-      laneId,
-      seq: startIndex + i,
-      turn: 0,
-      atMs: due,
-      sampleRate: 16_000,
-      samples: micFrame(startIndex + i, i < voicedFrames),
-    };
-    client.ws.send(encodeAudioFrame(frame), { binary: true });
-  }
-  return startIndex + frames;
-}
+const speak = (laneId: string, voicedMs: number, silentMs: number, startIndex = 0): Promise<number> =>
+  speakInto(client.ws, laneId, voicedMs, silentMs, startIndex);
 
 describe('voice turn, open mic', () => {
   it('endpoints, transcribes, answers and speaks; the timeline shows the injected delays', async () => {
