@@ -8,6 +8,7 @@ import type { ServerResponse } from 'node:http';
 import type { SimFault, SimKnobs } from '../../../shared/lane-spec';
 import type { Clock } from '../clock';
 import { planReply } from './content';
+import { askedLength } from './length';
 import { sendError, sendJson } from './errors';
 import { makeSchedule, pace, type Pacer } from './pacing';
 import { messageText, type ChatCompletionRequest } from './request';
@@ -57,6 +58,12 @@ export function runCompletion(
     maxAnswerTokens: caps.length ? Math.min(...caps) : undefined,
     reply: ctx.reply,
     answerTokens: knobs.replyTokens,
+    length: askedLength(
+      messages
+        .filter((m) => m.role === 'system' || m.role === 'developer')
+        .map((m) => messageText(m))
+        .join('\n'),
+    ),
   });
   const promptTokens = messages.reduce((sum, m) => sum + countTokens(messageText(m)) + TOKENS_PER_MESSAGE, 3);
   const usage = makeUsage(promptTokens, plan.answer.length, plan.reasoning.length);

@@ -5,6 +5,7 @@
  */
 import { hashString, Rng } from './random';
 import { BODY, CLOSINGS, FALLBACK_KEYWORDS, OPENINGS, REASONING, SMALL_TALK } from './templates';
+import { fitLength, type AskedLength } from './length';
 import { tokenize } from './tokenize';
 
 /** Words in the question, picked to fill the templates. */
@@ -29,6 +30,8 @@ export interface ReplyPlanInput {
   reply?: string;
   /** Exact answer length, tokens: generated text continues (or is cut) to reach it. */
   answerTokens?: number;
+  /** The length the system prompt asks for (see length.ts); generated text keeps to it. */
+  length?: AskedLength | null;
 }
 
 export interface ReplyPlan {
@@ -45,7 +48,8 @@ export function planReply(input: ReplyPlanInput): ReplyPlan {
   const rng = new Rng(hashString(input.conversationKey, input.seed));
   const topic = extractTopic(input.question);
   const reasoning = input.reasoningTokens > 0 ? makeReasoning(rng, topic, input.reasoningTokens) : [];
-  let answer = tokenize(input.reply ?? makeAnswer(rng, topic));
+  const generated = input.length ? makeFittedAnswer(rng, topic, input.length) : makeAnswer(rng, topic);
+  let answer = tokenize(input.reply ?? generated);
   if (input.answerTokens !== undefined && input.reply === undefined) {
     while (answer.length < input.answerTokens) answer.push(...tokenize(' ' + makeAnswer(rng, topic)));
     answer = answer.slice(0, input.answerTokens);
@@ -153,6 +157,27 @@ function makeAnswer(rng: Rng, topic: Topic | null): string {
   // Longer answers read better with the sign-off in its own paragraph, as chat models write them.
   return `${sentences.join(' ')}${tokens > 90 ? '\n\n' : ' '}${closing}`;
 }
+
+/** An answer of the asked length: sentences drawn as `makeAnswer` draws them, as many as asked. */
+function makeFittedAnswer(rng: Rng, topic: Topic | null, asked: AskedLength): string {
+  const pick = rng.int(asked.minSentences, Math.min(asked.maxSentences, asked.minSentences + 10));
+  if (!topic)
+    return fitLength(
+      [SMALL_TALK[0]!, ...rng.shuffled(SMALL_TALK.slice(1))].flatMap(splitSentences),
+      asked,
+      pick,
+    );
+  const extra = rng.shuffled(FALLBACK_KEYWORDS);
+  const parts = [
+    fill(rng.pick(OPENINGS), topic, extra),
+    ...rng.shuffled(BODY).map((t) => fill(t, topic, extra)),
+    fill(rng.pick(CLOSINGS), topic, extra),
+  ];
+  // A template may hold two sentences ("Ah, X. There's more to it…"): the count is of sentences.
+  return fitLength(parts.flatMap(splitSentences), asked, pick);
+}
+
+const splitSentences = (text: string): string[] => text.split(/(?<=[.!?])\s+/).filter(Boolean);
 
 function makeReasoning(rng: Rng, topic: Topic | null, count: number): string[] {
   const t = topic ?? { phrase: 'this message', keywords: ['what they need'] };
