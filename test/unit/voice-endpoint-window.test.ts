@@ -70,7 +70,7 @@ describe('Endpointer pause, resume and per-utterance window', () => {
       '1:start',
       '13:pause',
       '15:resume',
-      '20:pause',
+      '23:pause',
       '29:end',
     ]);
     const pause = events[1]![1];
