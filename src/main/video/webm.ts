@@ -3,7 +3,8 @@
  * length). `makeSeekable` rewrites its header with both, through ts-ebml; `readWebm` reads back what
  * a player would see (duration, tracks, frame count) for the command's report and the tests.
  */
-import { Decoder, Reader, tools } from 'ts-ebml';
+import { Decoder, tools } from 'ts-ebml';
+import { makeSeekableBytes } from '../../shared/webm-seekable';
 
 export interface WebmTrack {
   number: number;
@@ -27,26 +28,10 @@ function toArrayBuffer(buf: Uint8Array): ArrayBuffer {
   return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
 }
 
-/** The same file with Duration and Cues in its header (a file that has them comes back unchanged in meaning). */
+/** The same file with Duration and Cues in its header (one rewrite for `render` and the app's recording). */
 export function makeSeekable(webm: Uint8Array): Buffer {
-  const reader = new Reader();
-  reader.logging = false;
-  reader.drop_default_duration = false;
-  for (const element of new Decoder().decode(toArrayBuffer(webm))) reader.read(element);
-  reader.stop();
-  if (reader.metadatas.length === 0) throw new Error('not a WebM file: no EBML header found');
-  // ts-ebml's encoder returns the ArrayBuffer under a Buffer.concat result; a small result comes
-  // from Node's shared 8 KB pool, so that ArrayBuffer would carry other data after the header.
-  // With the pool off for this call the ArrayBuffer is exactly the header.
-  const poolSize = Buffer.poolSize;
-  let header: ArrayBuffer;
-  try {
-    Buffer.poolSize = 0;
-    header = tools.makeMetadataSeekable(reader.metadatas, reader.duration, reader.cues);
-  } finally {
-    Buffer.poolSize = poolSize;
-  }
-  return Buffer.concat([Buffer.from(header), Buffer.from(webm.subarray(reader.metadataSize))]);
+  const bytes = makeSeekableBytes(webm);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 const TRACK_KINDS: Record<number, WebmTrack['kind']> = { 1: 'video', 2: 'audio' };

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resample } from './resample';
+import { encodeStereoWavBytes } from '../../../shared/wav-stereo';
 
 /** Bad audio input: the message is one line and starts with the file's name. */
 export class WavError extends Error {
@@ -181,13 +182,9 @@ export function encodeWav(samples: Int16Array | Float32Array, sampleRate: number
  * (clipped). A shorter channel is padded with silence.
  */
 export function encodeStereoWav(left: Float32Array, right: Float32Array, sampleRate: number): Buffer {
-  const frames = Math.max(left.length, right.length);
-  const interleaved = new Float32Array(frames * 2);
-  for (let i = 0; i < frames; i++) {
-    interleaved[i * 2] = left[i] ?? 0;
-    interleaved[i * 2 + 1] = right[i] ?? 0;
-  }
-  return encodeInterleavedWav(float32ToInt16(interleaved), 2, sampleRate);
+  // One encoder for Node and the page (shared/wav-stereo.ts).
+  const bytes = encodeStereoWavBytes(left, right, sampleRate);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function encodeInterleavedWav(pcm: Int16Array, channels: 1 | 2, sampleRate: number): Buffer {
