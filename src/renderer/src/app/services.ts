@@ -5,7 +5,7 @@
  * reports the lane gone.
  */
 import { createContext, useContext } from 'react';
-import type { ClientMessage } from '../../../shared/protocol';
+import type { ClientMessage, EngineEvent } from '../../../shared/protocol';
 import type { EngineConnection } from '../../../shared/preload-api';
 import { VoiceController } from '../audio/voice';
 import { MeterPainter } from '../audio/meters';
@@ -45,6 +45,8 @@ export interface Services {
   presenter: PresenterStore;
   /** Sends to the engine; a message that cannot be sent becomes a visible error on the lane. */
   send(message: ClientMessage): boolean;
+  /** Hears every engine event after the stores (a recording keeps the race's lines with their timelines). */
+  onEvent(listener: (event: EngineEvent) => void): () => void;
   start(): void;
   stop(): void;
 }
@@ -83,6 +85,7 @@ export function createServices(connection: () => Promise<EngineConnection>): Ser
   );
   const race = createRaceStore();
   const presenter = createPresenterStore();
+  const eventListeners = new Set<(event: EngineEvent) => void>();
   lanes.getState().onRemoved((laneId) => {
     store.getState().forgetLane(laneId);
     live.forgetLane(laneId);
@@ -114,6 +117,7 @@ export function createServices(connection: () => Promise<EngineConnection>): Ser
           const pans = racePans(event.lanes.length);
           event.lanes.forEach((l, i) => voice.setPan(l.laneId, pans[i]!));
         }
+        for (const listener of eventListeners) listener(event);
       },
       onConnection: (info) => store.getState().setConnection(info),
       onClock: (sync) => store.getState().setClock(sync),
@@ -146,6 +150,12 @@ export function createServices(connection: () => Promise<EngineConnection>): Ser
           .addLocalError(message.laneId, 'disconnected', 'not sent: the engine is not connected');
       }
       return sent;
+    },
+    onEvent(listener) {
+      eventListeners.add(listener);
+      return () => {
+        eventListeners.delete(listener);
+      };
     },
     start: () => engine.start(),
     stop: () => engine.stop(),
