@@ -12,6 +12,7 @@ import { benchOverlayObserver } from '../bench/overlay-observer';
 import { benchTokenPath } from '../bench/token-path';
 import { benchTurnOverhead } from '../bench/turn-overhead';
 import { benchVad } from '../bench/vad';
+import { benchVoiceTurn } from '../bench/voice-turn';
 import { CliError, parse, printJson, say } from './args';
 import { USAGES } from './usage';
 
@@ -75,6 +76,21 @@ const BENCHES = {
       `  overhead p50 ${round(r.overheadMs.p50)} ms, p90 ${round(r.overheadMs.p90)} ms, max ${round(r.overheadMs.max)} ms (target ≤ 5 ms p50)`,
     );
     return r;
+  },
+  'voice-turn': async (quick: boolean) => {
+    say('voice-turn: gap over the speech fixtures, real time (Silero VAD, 100 ms STT stand-in, espeak)…');
+    return benchVoiceTurn({
+      lanes: quick ? ['fast'] : ['fast', 'gpu'],
+      runs: quick ? 1 : 2,
+      sttDelayMs: 100,
+      onRow: (r) =>
+        say(
+          `  ${r.lane.padEnd(5)} ${r.mode.padEnd(11)} gap p50 ${round(r.gapMs.p50)} ms, p90 ${round(r.gapMs.p90)} ms · ` +
+            `${r.turns} turns, ${r.splitFixtures} split, ${r.audibleBeforeEnd} audible early, ` +
+            `≤ ${r.maxDiscardedPerTurn} discarded/turn` +
+            (r.savedMs ? ` · saved p50 ${round(r.savedMs.p50)} ms` : ''),
+        ),
+    });
   },
   'browser-audio': async (quick: boolean) => {
     say('browser-audio: headless Chromium capture → engine, and engine → audible playback start…');
