@@ -10,7 +10,18 @@ import {
   type DialtoneApi,
   type EngineConnection,
   type ProviderKeyStatus,
+  type RecordingFile,
+  type SavedRecording,
 } from '../shared/preload-api';
+
+/** Only names and bytes cross, rebuilt here: nothing else the page attaches reaches the main process. */
+function recordingFiles(files: unknown): RecordingFile[] {
+  if (!Array.isArray(files)) return [];
+  return files.map((f: unknown) => {
+    const { name, bytes } = (f ?? {}) as { name?: unknown; bytes?: unknown };
+    return { name: String(name), bytes: bytes instanceof Uint8Array ? bytes : new Uint8Array(0) };
+  });
+}
 
 const api: DialtoneApi = {
   // Wrapped so the page gets a plain promise and cannot pass arguments through to the channel.
@@ -23,6 +34,8 @@ const api: DialtoneApi = {
     >,
   clearProviderKey: (provider) =>
     ipcRenderer.invoke(IPC_CHANNELS.clearProviderKey, String(provider)) as Promise<ProviderKeyStatus[]>,
+  saveRecording: (files) =>
+    ipcRenderer.invoke(IPC_CHANNELS.saveRecording, recordingFiles(files)) as Promise<SavedRecording>,
 };
 
 contextBridge.exposeInMainWorld(PRELOAD_GLOBAL, api);

@@ -14,6 +14,7 @@ export const IPC_CHANNELS = {
   providerKeys: 'dialtone:provider-keys',
   setProviderKey: 'dialtone:set-provider-key',
   clearProviderKey: 'dialtone:clear-provider-key',
+  saveRecording: 'dialtone:save-recording',
 } as const;
 
 /** How the renderer reaches the engine. */
@@ -36,6 +37,20 @@ export interface ProviderKeyStatus {
   set: boolean;
 }
 
+/** One file of a recording made in the app: a plain name (`dialtone-2026-11-30-1042.webm`) and its bytes. */
+export interface RecordingFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** Where a recording was written. */
+export interface SavedRecording {
+  /** The folder, with the home folder written as `~` (for the page to show). */
+  folder: string;
+  /** The names as written (a `-2`, `-3` is added rather than overwrite a file). */
+  names: string[];
+}
+
 /** What the preload exposes on `window.dialtone`. Declare it in the renderer as `dialtone?: DialtoneApi`. */
 export interface DialtoneApi {
   getEngineConnection(): Promise<EngineConnection>;
@@ -45,6 +60,8 @@ export interface DialtoneApi {
   setProviderKey(provider: string, key: string): Promise<ProviderKeyStatus[]>;
   /** Forgets the key entered in the app for the provider. */
   clearProviderKey(provider: string): Promise<ProviderKeyStatus[]>;
+  /** Writes a recording's files to the videos folder (`~/Videos/Dialtone/`), never over an existing file. */
+  saveRecording(files: RecordingFile[]): Promise<SavedRecording>;
 }
 
 /** Every key of `window.dialtone`; tests assert the preload exposes exactly these. */
@@ -53,4 +70,5 @@ export const DIALTONE_API_KEYS = [
   'getProviderKeys',
   'setProviderKey',
   'clearProviderKey',
+  'saveRecording',
 ] as const satisfies readonly (keyof DialtoneApi)[];

@@ -37,6 +37,7 @@ describe('the preload', () => {
       'getProviderKeys',
       'setProviderKey',
       'clearProviderKey',
+      'saveRecording',
     ]);
     expect(Object.keys(api)).toEqual([...DIALTONE_API_KEYS]);
     expect(typeof api['getEngineConnection']).toBe('function');
@@ -76,5 +77,30 @@ describe('the preload', () => {
       [IPC_CHANNELS.clearProviderKey, 'groq'],
       [IPC_CHANNELS.providerKeys],
     ]);
+  });
+
+  it('saveRecording sends only names and bytes, rebuilt: no channel, no object the page attached', async () => {
+    const api = exposed() as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    fake.invoke.mockClear();
+    const bytes = new Uint8Array([1, 2, 3]);
+    const extra = { toString: () => 'x.webm', evil: true };
+    await api['saveRecording']!(
+      [
+        { name: 'dialtone-2026-11-30-1042.webm', bytes, path: '/etc/passwd' },
+        { name: extra, bytes: 'no' },
+      ],
+      'dialtone:engine-connection',
+    );
+    expect(fake.invoke.mock.calls).toEqual([
+      [
+        IPC_CHANNELS.saveRecording,
+        [
+          { name: 'dialtone-2026-11-30-1042.webm', bytes },
+          { name: 'x.webm', bytes: new Uint8Array(0) },
+        ],
+      ],
+    ]);
+    await api['saveRecording']!('not a list');
+    expect(fake.invoke.mock.calls[1]).toEqual([IPC_CHANNELS.saveRecording, []]);
   });
 });

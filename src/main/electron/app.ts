@@ -8,11 +8,13 @@
  * `{ httpUrl, wsUrl, token }` back over `parentPort`, and can be restarted on its own. This file
  * depends only on `startEngine`/`close`, so the move touches it and the build inputs, nothing else.
  */
+import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron';
 import { DEFAULT_ENGINE_PORT, startEngine } from '../engine';
 import { loadViewerToken } from '../engine/viewer-token';
 import { registerEngineConnectionHandler, registerProviderKeyHandlers } from './ipc';
 import { ProviderKeyStore } from './keys';
+import { registerSaveRecordingHandler } from './recordings';
 import { installAppMenu } from './menu';
 import { originOf } from './security';
 import { createMainWindow, hardenSession, hardenWebContents } from './window';
@@ -114,6 +116,8 @@ export async function runDialtoneApp(options: DialtoneAppOptions): Promise<void>
     app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, allowedOrigins));
     registerEngineConnectionHandler(ipcMain, { wsUrl: started.wsUrl, token: started.token }, allowedOrigins);
     registerProviderKeyHandlers(ipcMain, keys, allowedOrigins, () => started.engine.providersChanged());
+    // Recordings made in the app go to the user's videos folder.
+    registerSaveRecordingHandler(ipcMain, path.join(app.getPath('videos'), 'Dialtone'), allowedOrigins);
     installAppMenu({ isDev: Boolean(devUrl), platform: process.platform, appName: app.name });
 
     const openWindow = (): void => {
