@@ -7,6 +7,7 @@ import { useOverlay } from './overlay-services';
 import type { HistoryEntry } from './overlay-store';
 import { SPARK_SIZE, WATERFALL_SIZE } from './painter';
 import { contextNote, formatMs, quantile } from './segments';
+import { speculationNote } from './speculation';
 import type { TurnTimeline } from '../../../shared/metrics';
 import { RECENT_TURNS } from '../../../shared/protocol';
 
@@ -72,6 +73,7 @@ export function OverlayLane({ laneId }: { laneId: string }) {
   const { p50, p90 } = gapStats(turns);
   const split = ttftSplit(turns.at(-1)?.timeline);
   const trimmed = contextNote(turns.at(-1)?.timeline);
+  const speculated = speculationNote(turns.at(-1)?.timeline);
   const measured = turns.some((t) => t.timeline.gapMs !== null);
   // A lane that speaks is not "text only" just because no player reported its audio as audible.
   const speaks =
@@ -109,6 +111,11 @@ export function OverlayLane({ laneId }: { laneId: string }) {
           {trimmed && (
             <p className="ov-caption" data-testid="context-trimmed" title="The lane's last turn">
               last turn: {trimmed}
+            </p>
+          )}
+          {speculated && (
+            <p className="ov-caption" data-testid="speculation" title="The lane's last turn">
+              last turn: {speculated}
             </p>
           )}
           <div className="ov-spark">

@@ -8,6 +8,7 @@ import { useOverlay } from './overlay-services';
 import type { HistoryEntry, WhatIfSpeed } from './overlay-store';
 import { formatMs, formatTps } from './segments';
 import { spokenTurn } from './models';
+import { discardedWork } from './speculation';
 
 export const TPS_MIN = 10;
 export const TPS_MAX = 20_000;
@@ -129,6 +130,22 @@ export function WhatIf() {
           })}
         </tbody>
       </table>
+      {(() => {
+        const work = discardedWork(
+          Object.values(history)
+            .flat()
+            .map((t) => t.timeline),
+          speed.tps,
+        );
+        return (
+          work && (
+            <p className="ov-caption" data-testid="whatif-speculation">
+              discarded speculation: {work.requests} request{work.requests === 1 ? '' : 's'}, {work.tokens}{' '}
+              tokens = <b>{formatMs(work.decodeMs)}</b> of decoding at {formatTps(speed.tps)}
+            </p>
+          )
+        );
+      })()}
     </section>
   );
 }
