@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ClientMessage, EngineEvent } from '../../src/shared/protocol';
 import { askEveryLane, runStep, type StepTarget } from '../../src/renderer/src/keys/demo-runner';
-import { KeyMap, RESTART_WINDOW_MS, type KeyTarget } from '../../src/renderer/src/keys/key-map';
+import { KEY_HELP, KeyMap, RESTART_WINDOW_MS, type KeyTarget } from '../../src/renderer/src/keys/key-map';
 import { stripText } from '../../src/renderer/src/keys/Keys';
 import { createPresenterStore, currentDemo } from '../../src/renderer/src/keys/presenter-store';
 
@@ -48,6 +48,7 @@ function setup(opts: { running?: boolean; ptt?: boolean } = {}) {
     ptt: opts.ptt ?? false,
     now: 1_000,
     fullscreen: 0,
+    recordings: 0,
     askLanes: ['a', 'b'],
   };
   const lanes: StepTarget = {
@@ -69,6 +70,7 @@ function setup(opts: { running?: boolean; ptt?: boolean } = {}) {
       return step ? runStep(lanes, step) : null;
     },
     toggleFullscreen: () => void (state.fullscreen += 1),
+    toggleRecording: () => void (state.recordings += 1),
     now: () => state.now,
   };
   const keys = new KeyMap(presenter, app, win);
@@ -196,10 +198,19 @@ describe('key map', () => {
     expect(press(' ').defaultPrevented).toBe(false);
     expect(presenter.getState().stepIndex).toBe(-1);
     const field = { tagName: 'TEXTAREA', isContentEditable: false };
-    for (const k of ['r', 'R', '?', 'PageDown', 'Escape', 'f'])
+    for (const k of ['r', 'R', '?', 'PageDown', 'Escape', 'f', 'v'])
       expect(press(k, field).defaultPrevented).toBe(false);
     expect(sent).toEqual([]);
     expect(presenter.getState().helpOpen).toBe(false);
+  });
+
+  it('V starts and stops a recording (one toggle per press, none for a held key) and is in the key help', () => {
+    const { press, state, win } = setup();
+    expect(press('v').defaultPrevented).toBe(true);
+    press('V');
+    win.dispatchEvent(key('V', undefined, true));
+    expect(state.recordings).toBe(2);
+    expect(KEY_HELP.find((k) => k.keys.includes('V'))?.action).toMatch(/Record/);
   });
 
   it('after dispose the window keeps no listener', () => {

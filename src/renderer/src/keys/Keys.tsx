@@ -12,6 +12,7 @@ import { raceMessage } from '../race/race-actions';
 import { raceOver } from '../race/race-store';
 import { viewStore } from '../stage/view-store';
 import { stageLanes } from '../stage/StageView';
+import { appRecorder } from '../record/app-recorder';
 import { AskBoth } from './AskBoth';
 import { runStep, type StepTarget } from './demo-runner';
 import { KEY_HELP, KeyMap } from './key-map';
@@ -76,6 +77,7 @@ export function Keys() {
         return step ? runStep(target, step) : null;
       },
       toggleFullscreen,
+      toggleRecording: () => appRecorder(services).toggle(),
       now: () => performance.now(),
     });
     return () => keys.dispose();

@@ -19,6 +19,10 @@ export const KEY_HELP: ReadonlyArray<{ keys: string[]; action: string }> = [
   { keys: ['PageDown', '→', 'Space'], action: 'Next step of the demo script (clicker)' },
   { keys: ['PageUp', '←'], action: 'Back one step of the demo script (runs nothing)' },
   { keys: ['S'], action: 'Stage view or setup view' },
+  {
+    keys: ['V'],
+    action: 'Record a video of the stage with its sound and subtitles; V again stops and saves it',
+  },
   { keys: ['Space (held)'], action: 'Push-to-talk, on lanes whose microphone is in push-to-talk mode' },
   { keys: ['Enter'], action: 'Send the typed message (Shift+Enter: new line)' },
 ];
@@ -33,6 +37,8 @@ export interface KeyTarget {
   /** Runs the step at `index` of the current script; returns a problem or null. */
   runStep(index: number): string | null;
   toggleFullscreen(): void;
+  /** Starts a recording, or stops and saves the one running. */
+  toggleRecording(): void;
   now(): number;
 }
 
@@ -92,6 +98,10 @@ export class KeyMap {
       case 'F':
         if (e.repeat) return true;
         this.app.toggleFullscreen();
+        return true;
+      case 'v':
+      case 'V':
+        if (!e.repeat) this.app.toggleRecording();
         return true;
       case 'r':
       case 'R':
