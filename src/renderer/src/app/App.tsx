@@ -13,6 +13,7 @@ import { RaceView } from '../race/RaceView';
 import { Keys } from '../keys/Keys';
 import { StageView, useStageKeys, ViewToggle } from '../stage/StageView';
 import { useViewMode } from '../stage/view-store';
+import { RecordButton, RecordIndicator } from '../record/RecordControl';
 
 /** Lanes that fit side by side on a stage screen. */
 export const MAX_VISIBLE_LANES = 4;
@@ -34,6 +35,7 @@ export function App() {
         <h1>Dialtone</h1>
         <p className="tagline">hear the speed of inference</p>
         <ViewToggle />
+        {mode === 'setup' && <RecordButton />}
         {mode === 'setup' && (
           <button
             type="button"
@@ -77,6 +79,7 @@ export function App() {
         </>
       )}
       <Keys />
+      <RecordIndicator />
       <Footer />
     </div>
   );
