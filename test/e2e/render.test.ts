@@ -3,17 +3,18 @@
  * written files are analysed, not the page's own figures. Each check names the bug it catches:
  * a WebM without a duration (players cannot seek), video and audio of different lengths, the wrong
  * codecs or a mono mix, channels swapped (the fast lane must be the left voice), gaps shortened or
- * stretched by the recorder, and cues timed from text generation instead of audible speech.
+ * stretched by the recorder or a voice's padding, and cues timed from text generation instead of
+ * audible speech. Every silence and onset is measured in the WAV itself (RMS over 10 ms windows).
  */
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeWav } from '../../src/main/engine/audio/wav';
 import { readWebm } from '../../src/main/video/webm';
 import { renderRace, type RenderResult } from '../../src/main/video/render-run';
-import type { RunJson } from '../../src/main/video/run-json';
+import type { RunJson } from '../../src/shared/run-json';
+import { demix, nearestOnset, soundEndBefore, stereo, voicedWindows } from './render-sound';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialtone-render-'));
 const FAST = 'sim:tps=4000,ttft=60';
@@ -22,73 +23,8 @@ let result: RenderResult;
 let run: RunJson;
 /** Each lane's voice recovered from the stereo mix (see `demix`), 48 kHz. */
 let voices: [Float32Array, Float32Array];
+/** Engine time of the recording's first sample, as BASE.json states it. */
 let startedAtMs: number;
-
-/** Stereo panner gains of a mono voice at pan p (Web Audio's equal-power law). */
-function panGains(p: number): [number, number] {
-  const x = ((p + 1) / 2) * (Math.PI / 2);
-  return [Math.cos(x), Math.sin(x)];
-}
-
-/**
- * The race pans lane 1 to -0.7 and lane 2 to +0.7 (race-actions.ts): each channel is a known mix of
- * the two voices, so inverting that 2×2 mix gives each lane's voice alone even where both speak.
- */
-function demix(left: Float32Array, right: Float32Array): [Float32Array, Float32Array] {
-  const [aL, aR] = panGains(-0.7);
-  const [bL, bR] = panGains(0.7);
-  const det = aL * bR - bL * aR;
-  const a = new Float32Array(left.length);
-  const b = new Float32Array(left.length);
-  for (let i = 0; i < left.length; i++) {
-    a[i] = (bR * left[i]! - bL * right[i]!) / det;
-    b[i] = (aL * right[i]! - aR * left[i]!) / det;
-  }
-  return [a, b];
-}
-
-/**
- * The two channels of the 16-bit stereo WAV the command wrote (decodeWav mixes to mono, and the
- * channels are the point here): the interleaved samples of its data chunk.
- */
-function stereo(file: Buffer): [Float32Array, Float32Array] {
-  const header = decodeWav(file, 'race.wav');
-  expect([header.channels, header.bitsPerSample, header.sampleRate]).toEqual([2, 16, 48_000]);
-  let at = 12;
-  while (file.toString('ascii', at, at + 4) !== 'data') at += 8 + file.readUInt32LE(at + 4);
-  const frames = file.readUInt32LE(at + 4) / 4;
-  const left = new Float32Array(frames);
-  const right = new Float32Array(frames);
-  for (let i = 0; i < frames; i++) {
-    left[i] = file.readInt16LE(at + 8 + 4 * i) / 32768;
-    right[i] = file.readInt16LE(at + 8 + 4 * i + 2) / 32768;
-  }
-  return [left, right];
-}
-
-const WINDOW_MS = 10;
-/** Whether each 10 ms window holds sound (RMS above -50 dBFS). */
-function voicedWindows(samples: Float32Array, rate: number): boolean[] {
-  const n = Math.round((rate * WINDOW_MS) / 1000);
-  const out: boolean[] = [];
-  for (let i = 0; i + n <= samples.length; i += n) {
-    let sum = 0;
-    for (let j = i; j < i + n; j++) sum += samples[j]! * samples[j]!;
-    out.push(Math.sqrt(sum / n) > 0.003);
-  }
-  return out;
-}
-
-/** The start of sound (a voiced window after a silent one) nearest to `ms`, ms; null when none. */
-function nearestOnset(voiced: boolean[], ms: number): number | null {
-  let best: number | null = null;
-  for (let w = 0; w < voiced.length; w++) {
-    if (!voiced[w] || (w > 0 && voiced[w - 1])) continue;
-    const at = w * WINDOW_MS;
-    if (best === null || Math.abs(at - ms) < Math.abs(best - ms)) best = at;
-  }
-  return best;
-}
 
 beforeAll(async () => {
   result = await renderRace({
@@ -105,9 +41,7 @@ beforeAll(async () => {
   });
   run = JSON.parse(readFileSync(result.json, 'utf8')) as RunJson;
   voices = demix(...stereo(readFileSync(result.audio)));
-  // The VTT's first cue is the first line of some lane: its audible time fixes the recording's start.
-  const firstAudible = Math.min(...run.lanes.flatMap((l) => l.turns.map((t) => t.audibleAtMs ?? Infinity)));
-  startedAtMs = firstAudible - vttStarts()[0]!;
+  startedAtMs = run.recordingStartAtMs!;
 }, 120_000);
 
 function vttStarts(): number[] {
@@ -128,6 +62,11 @@ describe('dialtone render: the files are the claim', () => {
     const wavMs = (wav.samples.length / wav.sampleRate) * 1000;
     expect(Math.abs(info.durationMs! - wavMs) / wavMs).toBeLessThan(0.02);
     expect(result.durationMs).toBe(info.durationMs);
+    // The header's duration is the longest track's: the picture itself must run from start to end
+    // too (a canvas that stopped painting still leaves an audio track as long as the WAV).
+    const video = info.tracks.find((t) => t.kind === 'video')!;
+    expect(video.firstBlockMs!).toBeLessThan(wavMs * 0.02);
+    expect(Math.abs(video.lastBlockMs! - wavMs) / wavMs).toBeLessThan(0.02);
   });
 
   it('holds VP9 or VP8 video at the asked size and stereo Opus audio (wrong codecs; a mono mix)', () => {
@@ -141,25 +80,33 @@ describe('dialtone render: the files are the claim', () => {
     expect(audio.channels).toBe(2);
   });
 
-  it('keeps each gap of the run in the WAV within 50 ms, per lane (gaps changed by the recorder; channels swapped)', () => {
-    // The silence runs from the previous line's reported playback end to this line's first sound.
-    // Measured acoustically, the previous line's end comes ~300 ms earlier: the voice's trailing
-    // padding is silence that the page player's report (and so gapMs) still counts as speech.
+  it("holds each gap of the run as silence in the WAV, within 50 ms, per lane (gaps changed by the recorder or a voice's padding; channels swapped)", () => {
+    // Acoustic on both ends: from the last sound of one line to the first sound of the next line on
+    // the same lane's voice. The reported times only say which onset belongs to which line.
     expect(run.lanes.map((l) => l.stoppedBy)).toEqual(['max-turns', 'max-turns']);
+    expect(typeof startedAtMs).toBe('number');
     let checked = 0;
     run.lanes.forEach((lane, i) => {
       const voiced = voicedWindows(voices[i]!, 48_000);
       lane.turns.forEach((turn, k) => {
-        const previous = lane.turns[k - 1];
-        if (turn.gapMs === null || turn.audibleAtMs === null || !previous?.playbackEndAtMs) return;
-        const onset = nearestOnset(voiced, turn.audibleAtMs - startedAtMs);
+        if (k === 0) return;
+        expect(turn.gapMs, `${lane.label}: "${turn.text}" has no gap`).not.toBeNull();
+        const onset = nearestOnset(voiced, turn.audibleAtMs! - startedAtMs);
         expect(onset, `${lane.label}: "${turn.text}" is not in its channel`).not.toBeNull();
-        const silenceMs = onset! - (previous.playbackEndAtMs - startedAtMs);
-        expect(Math.abs(silenceMs - turn.gapMs), `${lane.label}: "${turn.text}" gap`).toBeLessThanOrEqual(50);
+        const end = soundEndBefore(voiced, onset!);
+        expect(end, `${lane.label}: nothing sounds before "${turn.text}"`).not.toBeNull();
+        // The sound before the silence is the previous line's, not a pause inside this one.
+        const previousOnset = nearestOnset(voiced, lane.turns[k - 1]!.audibleAtMs! - startedAtMs)!;
+        expect(end!).toBeGreaterThan(previousOnset);
+        const silenceMs = onset! - end!;
+        expect(
+          Math.abs(silenceMs - turn.gapMs!),
+          `${lane.label}: "${turn.text}" silence ${silenceMs} ms vs gap`,
+        ).toBeLessThanOrEqual(50);
         checked++;
       });
     });
-    expect(checked).toBeGreaterThanOrEqual(4);
+    expect(checked).toBe(6);
   });
 
   it('starts each caption within 100 ms of the speech it captions (cues from text generation time)', () => {

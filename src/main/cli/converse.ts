@@ -14,6 +14,7 @@ import type { EngineClient } from '../engine/engine';
 import { findScenario, loadScenarios } from '../engine/scenarios/loader';
 import { redact } from '../../shared/redact';
 import { raceResult } from '../../shared/race-result';
+import { runJson } from '../../shared/run-json';
 import { defaultPans, SpeechMix } from '../engine/conversation/speech-mix';
 import { writeFile } from 'node:fs/promises';
 import { checkWritable } from './out-path';
@@ -26,7 +27,6 @@ const USAGE = USAGES.converse;
 const DEFAULT_LANES = ['fast', 'gpu'];
 
 type Finished = Extract<EngineEvent, { type: 'scenario.finished' }>;
-type Progress = Extract<EngineEvent, { type: 'scenario.progress' }>;
 
 export async function converseCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(
@@ -134,44 +134,11 @@ export async function converseCommand(argv: string[]): Promise<void> {
     }
     process.removeListener('SIGINT', stop);
     if (failure !== null) throw new CliError(failure);
-    const progress = events.filter((e): e is Progress => e.type === 'scenario.progress');
-    const lanes = laneSpecs.map((_, i) => {
-      const f = finished.get(`lane-${i + 1}`)!;
-      return {
-        label: f.label,
-        spec: f.spec,
-        totalMs: f.totalMs,
-        deadAirMs: f.deadAirMs,
-        meanGapMs: f.meanGapMs,
-        stoppedBy: f.stoppedBy,
-        ...(f.error !== undefined ? { error: f.error } : {}),
-        turns: progress
-          .filter((p) => p.laneId === f.laneId)
-          .map((p) => ({
-            speaker: p.speaker,
-            text: p.text,
-            gapMs: p.gapMs,
-            segments: segmentsOf(p),
-            tokens: p.timeline?.tokens ?? 0,
-            tokensPerSecond: p.timeline?.tokensPerSecond ?? null,
-            ...(p.opening ? { opening: true } : {}),
-          })),
-      };
-    });
-    const result = raceResult(lanes);
-    say(result.text);
+    const run = runJson(scenario.name, laneIds, events, { speech, playbackTimes: false });
+    const { lanes } = run;
+    say(raceResult(lanes).text);
     const audio = out !== undefined && mix !== null ? await writeMix(mix, out, laneIds.length) : undefined;
-    const winner =
-      result.winner === null
-        ? null
-        : {
-            label: result.winner.label,
-            spec: result.winner.spec,
-            totalMs: result.winner.totalMs,
-            marginMs: result.marginMs,
-            text: result.text,
-          };
-    if (json) printJson({ scenario: scenario.name, speech, lanes, winner, ...(audio ? { audio } : {}) });
+    if (json) printJson({ ...run, ...(audio ? { audio } : {}) });
     // Like `chat` when its provider fails: exit 1, after every lane's result is out.
     const failed = lanes.filter((l) => l.stoppedBy === 'error');
     if (failed.length > 0) {
@@ -213,21 +180,6 @@ async function writeMix(
     `wrote ${out}: ${fmtS(durationMs)} of speech as heard, ${sampleRate / 1000} kHz stereo (${where}), mixed in ${Math.round(mixMs)} ms`,
   );
   return { path: out, durationMs, sampleRate, mixMs };
-}
-
-/** The timeline's segments (README.md's latency table), ms; null where a stage did not run. */
-function segmentsOf(p: Progress): Record<string, number | null> | null {
-  const t = p.timeline;
-  if (!t) return null;
-  return {
-    ttftMs: t.ttftMs,
-    firstChunkMs: t.firstChunkMs,
-    ttsMs: t.ttsMs,
-    playoutMs: t.playoutMs,
-    gapMs: t.gapMs,
-    speechMs: t.speechMs,
-    genMs: t.genMs,
-  };
 }
 
 function laneLabel(events: EngineEvent[], laneId: string): string {

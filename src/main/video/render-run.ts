@@ -18,7 +18,7 @@ import { launchBrowser } from '../testing/browser';
 import { ensureWebBuild } from '../web/build';
 import { sampleCpu } from './cpu';
 import { raceCues } from './cues';
-import { runJson, type RunJson } from './run-json';
+import { runJson, type RunJson } from '../../shared/run-json';
 import { makeSeekable, readWebm } from './webm';
 
 /** The WAV's rate: what editors and video tools expect. */
@@ -230,7 +230,6 @@ export async function renderRace(opts: RenderOptions): Promise<RenderResult> {
     const rawWebm = await readSlices(page, 'webm', stopped.webmBytes);
     const left = floats(await readSlices(page, 'left', stopped.pcmFrames * 4));
     const right = floats(await readSlices(page, 'right', stopped.pcmFrames * 4));
-    if (process.env.DIALTONE_RENDER_RAW) await writeFile(process.env.DIALTONE_RENDER_RAW, rawWebm);
     const webm = makeSeekable(rawWebm);
     const info = readWebm(webm);
     const wav =
@@ -245,7 +244,7 @@ export async function renderRace(opts: RenderOptions): Promise<RenderResult> {
       (e): e is Extract<EngineEvent, { type: 'scenario.started' }> => e.type === 'scenario.started',
     )!;
     const laneIds = startedEvent.lanes.map((l) => l.laneId);
-    const run = runJson(opts.scenario.name, laneIds, events);
+    const run = runJson(opts.scenario.name, laneIds, events, { recordingStartAtMs: started.startAtEngineMs });
     const cues = raceCues(
       events.filter(
         (e): e is Extract<EngineEvent, { type: 'scenario.progress' }> => e.type === 'scenario.progress',

@@ -15,6 +15,9 @@ export interface WebmTrack {
   height?: number;
   /** Blocks (frames) stored for this track. */
   blocks: number;
+  /** Time of this track's first and last block from the file's start, ms; null with no blocks. */
+  firstBlockMs: number | null;
+  lastBlockMs: number | null;
 }
 
 export interface WebmInfo {
@@ -42,11 +45,12 @@ export function readWebm(webm: Uint8Array): WebmInfo {
   let hasCues = false;
   const tracks: WebmTrack[] = [];
   let track: WebmTrack | null = null;
-  const blocks = new Map<number, number>();
+  const blocks = new Map<number, { count: number; firstTicks: number; lastTicks: number }>();
+  let clusterTicks = 0;
   for (const el of new Decoder().decode(toArrayBuffer(webm))) {
     if (el.type === 'm') {
       if (el.name === 'TrackEntry' && !el.isEnd) {
-        track = { number: 0, kind: 'other', codec: '', blocks: 0 };
+        track = { number: 0, kind: 'other', codec: '', blocks: 0, firstBlockMs: null, lastBlockMs: null };
         tracks.push(track);
       }
       if (el.name === 'Cues' && !el.isEnd) hasCues = true;
@@ -59,6 +63,11 @@ export function readWebm(webm: Uint8Array): WebmInfo {
         break;
       case 'Duration':
         durationTicks = Number(value);
+        break;
+      // The cluster's time (ts-ebml names it Timestamp, as Matroska does now; older files: Timecode).
+      case 'Timestamp':
+      case 'Timecode':
+        clusterTicks = Number(value);
         break;
       case 'TrackNumber':
         if (track) track.number = Number(value);
@@ -80,17 +89,30 @@ export function readWebm(webm: Uint8Array): WebmInfo {
         break;
       case 'SimpleBlock':
       case 'Block': {
-        const number = tools.ebmlBlock((el as unknown as { data: Buffer }).data).trackNumber;
-        blocks.set(number, (blocks.get(number) ?? 0) + 1);
+        const block = tools.ebmlBlock((el as unknown as { data: Buffer }).data);
+        // A block's timecode is relative to its cluster's.
+        const ticks = clusterTicks + block.timecode;
+        const seen = blocks.get(block.trackNumber);
+        if (seen) {
+          seen.count++;
+          seen.firstTicks = Math.min(seen.firstTicks, ticks);
+          seen.lastTicks = Math.max(seen.lastTicks, ticks);
+        } else blocks.set(block.trackNumber, { count: 1, firstTicks: ticks, lastTicks: ticks });
         break;
       }
       default:
         break;
     }
   }
-  for (const t of tracks) t.blocks = blocks.get(t.number) ?? 0;
+  const toMs = (ticks: number): number => (ticks * timecodeScaleNs) / 1e6;
+  for (const t of tracks) {
+    const seen = blocks.get(t.number);
+    t.blocks = seen?.count ?? 0;
+    t.firstBlockMs = seen ? toMs(seen.firstTicks) : null;
+    t.lastBlockMs = seen ? toMs(seen.lastTicks) : null;
+  }
   return {
-    durationMs: durationTicks === null ? null : (durationTicks * timecodeScaleNs) / 1e6,
+    durationMs: durationTicks === null ? null : toMs(durationTicks),
     hasCues,
     tracks,
   };
