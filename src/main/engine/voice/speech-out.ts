@@ -3,9 +3,17 @@
  * synthesized one after another while the LLM keeps streaming and the renderer keeps playing, so
  * chunk n+1 is ready before chunk n has finished playing. It remembers where each chunk sits in
  * the turn's audio, so an interruption can keep exactly the words that were heard.
+ *
+ * A voice pads what it says with digital silence (espeak: up to ~340 ms after every piece). Between
+ * pieces that is the pause a listener expects; after the last one it is dead air the listener sits
+ * through before the other speaker can start, which no stage of the pipeline accounts for. So a
+ * silent tail is held back until more audio follows, and dropped when the turn's speech ends.
  */
 import type { Clock } from '../clock';
 import type { ChunkerPort, TtsPort } from './ports';
+
+/** Quieter than this (16-bit) is digital silence (about −54 dBFS): a decay below it is not heard. */
+const SILENCE_LEVEL = 64;
 
 interface SpokenChunk {
   text: string;
@@ -42,6 +50,8 @@ export class SpeechOut {
   private queue: Promise<void> = Promise.resolve();
   private failed = false;
   private sampleRate = 0;
+  /** Silence held back after the last audible sample: sent if more audio follows, else dropped. */
+  private heldSilence: Int16Array[] = [];
 
   constructor(private readonly deps: SpeechOutDeps) {}
 
@@ -67,6 +77,7 @@ export class SpeechOut {
   async finish(): Promise<void> {
     for (const chunk of this.deps.chunker.flush()) this.enqueue(chunk);
     await this.queue;
+    this.heldSilence = [];
     if (this.sampleRate > 0 && !this.deps.signal.aborted)
       this.deps.sendAudio(new Int16Array(0), this.sampleRate);
   }
@@ -107,16 +118,23 @@ export class SpeechOut {
     const { tts, signal, clock } = this.deps;
     if (signal.aborted || this.failed) return;
     this.deps.onChunk(index, chunk.text);
+    // More speech follows: the previous piece's held silence is the pause between the two (no one's words).
+    this.sendHeldSilence(undefined);
     chunk.startMs = this.audioMs;
     chunk.endMs = this.audioMs;
     try {
       await tts.synthesize(chunk.text, signal, (samples, sampleRate) => {
         if (signal.aborted || samples.length === 0) return;
-        this.firstAudioAtMs ??= clock.now();
         this.sampleRate = sampleRate;
-        this.audioMs += (samples.length * 1000) / sampleRate;
-        chunk.endMs = this.audioMs;
-        this.deps.sendAudio(samples, sampleRate);
+        const audible = lastAudible(samples);
+        if (audible === 0) {
+          this.heldSilence.push(samples);
+          return;
+        }
+        this.sendHeldSilence(chunk);
+        this.firstAudioAtMs ??= clock.now();
+        this.send(samples.subarray(0, audible), chunk);
+        if (audible < samples.length) this.heldSilence.push(samples.subarray(audible));
       });
       chunk.synthesized = true;
     } catch (err) {
@@ -125,4 +143,24 @@ export class SpeechOut {
       this.deps.onError(err);
     }
   }
+
+  /** Hands audio to the players; it belongs to `chunk` (its end moves with it). */
+  private send(samples: Int16Array, chunk: SpokenChunk | undefined): void {
+    this.audioMs += (samples.length * 1000) / this.sampleRate;
+    if (chunk) chunk.endMs = this.audioMs;
+    this.deps.sendAudio(samples, this.sampleRate);
+  }
+
+  /** Sends the silence held back, now known to be a pause inside the speech (inside `chunk`, if given). */
+  private sendHeldSilence(chunk: SpokenChunk | undefined): void {
+    const held = this.heldSilence;
+    this.heldSilence = [];
+    for (const samples of held) this.send(samples, chunk);
+  }
+}
+
+/** How many samples reach to the last one louder than digital silence (0: all silent). */
+function lastAudible(samples: Int16Array): number {
+  for (let i = samples.length - 1; i >= 0; i--) if (Math.abs(samples[i]!) > SILENCE_LEVEL) return i + 1;
+  return 0;
 }
