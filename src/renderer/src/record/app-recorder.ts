@@ -7,7 +7,7 @@
  */
 import type { EngineEvent } from '../../../shared/protocol';
 import { encodeStereoWavBytes } from '../../../shared/wav-stereo';
-import { makeSeekableBytes } from '../../../shared/webm-seekable';
+import { makeSeekableWith, type EbmlLibrary } from '../../../shared/webm-seekable-core';
 import type { Services } from '../app/services';
 import { stageLanes } from '../stage/StageView';
 import { Composition } from '../video/composition';
@@ -45,6 +45,12 @@ async function at48k(rec: Recording): Promise<[Float32Array, Float32Array]> {
   source.start();
   const out = await offline.startRendering();
   return [out.getChannelData(0), out.getChannelData(1)];
+}
+
+/** ts-ebml's browser bundle, loaded when the first recording is saved (it is not small). */
+async function loadEbml(): Promise<EbmlLibrary> {
+  const module = (await import('ts-ebml/dist/EBML.js')) as EbmlLibrary & { default?: EbmlLibrary };
+  return module.default ?? module;
 }
 
 interface Session {
@@ -94,7 +100,7 @@ export class AppRecorder {
       session.composition.stop();
       session.stopListening();
       const [left, right] = await at48k(recording);
-      const webm = makeSeekableBytes(new Uint8Array(await recording.webm.arrayBuffer()));
+      const webm = makeSeekableWith(await loadEbml(), new Uint8Array(await recording.webm.arrayBuffer()));
       const race = this.services.race.getState();
       const files = recordingFiles(
         recordingBaseName(session.startedAt),
