@@ -9,6 +9,7 @@ import { benchKokoro } from '../bench/kokoro';
 import { benchSpeech } from '../bench/speech';
 import { round } from '../bench/stats';
 import { benchOverlayObserver } from '../bench/overlay-observer';
+import { benchRender } from '../bench/render';
 import { benchTokenPath } from '../bench/token-path';
 import { benchTurnOverhead } from '../bench/turn-overhead';
 import { benchVad } from '../bench/vad';
@@ -106,6 +107,18 @@ const BENCHES = {
     const r = benchOverlayObserver();
     say(`  ${round(r.usPerEvent.p50)} µs per event (max ${round(r.usPerEvent.max)})`);
     return r;
+  },
+  render: async (quick: boolean) => {
+    say('render: a 4-line goodbye race rendered at 1920×1080 in headless Chromium, VP9 and VP8, real time…');
+    return benchRender({
+      runs: quick ? 1 : 3,
+      onRun: (r) =>
+        say(
+          `  ${r.codec} ${round(r.durationS)} s: browser CPU ${r.browserCpuPct === null ? '–' : round(r.browserCpuPct)} %, ` +
+            `engine ${round(r.engineCpuPct)} % of one core · frames kept ${r.videoFrames}/${r.expectedFrames} ` +
+            `(${round(r.framesKeptPct)} %) · ${round(r.mbPerMinute)} MB/min`,
+        ),
+    });
   },
 } as const;
 

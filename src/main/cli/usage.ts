@@ -17,7 +17,7 @@ export const USAGES = {
     'dialtone render --scenario NAME [--lane SPEC]... [--max-turns N] [--size 1920x1080|1080x1920] [--burn-captions] [--mic none] [--codec vp9|vp8] --out BASE.webm [--json]',
   preflight: 'dialtone preflight [--lane SPEC]... [--stt SPEC] [--tts SPEC] [--json]',
   bench:
-    'dialtone bench [--only client|token-path|vad|speech|kokoro|turn|voice-turn|browser-audio|overlay] [--quick] [--json]',
+    'dialtone bench [--only client|token-path|vad|speech|kokoro|turn|voice-turn|browser-audio|overlay|render] [--quick] [--json]',
 } as const;
 
 export type CommandName = keyof typeof USAGES;
