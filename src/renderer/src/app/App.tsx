@@ -35,7 +35,8 @@ export function App() {
         <h1>Dialtone</h1>
         <p className="tagline">hear the speed of inference</p>
         <ViewToggle />
-        {mode === 'setup' && <RecordButton />}
+        {/* In the header on stage and in setup: the header is on screen in both. */}
+        <RecordButton />
         {mode === 'setup' && (
           <button
             type="button"

@@ -1,5 +1,5 @@
 /**
- * The Record button (stage and setup views), the REC indicator with its elapsed time (fixed on
+ * The Record button (in the header, so on stage and in setup), the REC indicator with its elapsed time (fixed on
  * screen while recording, in both views), and the line saying where the files went. The elapsed
  * time is written into the indicator four times a second through a ref, not through React state.
  */
@@ -22,12 +22,12 @@ const LABELS = {
   saving: 'Saving…',
 } as const;
 
-export function RecordButton({ className = '' }: { className?: string }) {
+export function RecordButton() {
   const { recorder, state } = useRecorder();
   return (
     <button
       type="button"
-      className={`record-button ${className}`}
+      className="record-button"
       data-testid="record-button"
       data-phase={state.phase}
       disabled={state.phase === 'starting' || state.phase === 'saving'}

@@ -11,7 +11,6 @@ import { useAudioStore } from '../store/use-audio-store';
 import { RaceView } from '../race/RaceView';
 import { showStage, toggleStageView, viewStore } from './view-store';
 import { StageLane } from './StageLane';
-import { RecordButton } from '../record/RecordControl';
 
 /** Lanes on stage: the race's lanes that still exist, else every lane. */
 export function stageLanes(all: readonly string[], raceLanes: readonly string[]): string[] {
@@ -74,7 +73,6 @@ export function StageView() {
   return (
     <div className="stage" data-testid="stage-view">
       <EnableAudio />
-      <RecordButton className="stage-record-button" />
       <RaceView />
       <main className="lanes stage-lanes" data-lanes={lanes.length}>
         {lanes.map((laneId) => (
