@@ -46,6 +46,7 @@ export function recordingFiles(
     started?.scenario ?? race.scenario,
     lanes.map((l) => l.laneId),
     race.events,
+    { speech: started?.speech ?? true, recordingStartAtMs: race.startAtEngineMs },
   );
   const text = (s: string): Uint8Array => new TextEncoder().encode(s);
   return [
