@@ -81,6 +81,8 @@ export class LaneVoice {
       this.input ??= new VoiceInput(vad, (event) => this.onVoice(event));
     }
     if (mode !== 'off' && this.mode === 'off' && this.stt) this.prepareStt(this.stt);
+    // Off, nothing more is heard: what a pause started can never be confirmed.
+    if (mode === 'off') this.dropAhead();
     this.mode = mode;
     this.input?.setMode(mode);
   }

@@ -16,6 +16,7 @@ import {
 import { formatSpeechSpec, parseSttSpec, parseTtsSpec, type SpeechSpec } from '../../shared/speech-spec';
 import { turnIdOf } from '../../shared/turn-id';
 import type { Clock } from './clock';
+import { HeldReply } from './held-reply';
 import { LaneHistory } from './lane-history';
 import { watchedStt, watchedTts, type NoticeHost } from './lane-notice';
 import { nextState, publicState, type LaneEvent, type LaneStateName } from './lane-states';
@@ -78,13 +79,8 @@ export class Lane {
   private conversation = 0;
   /** Turns whose timeline has not been sent yet. */
   private readonly unfinished = new Set<string>();
-  /** The held speculative turn (lane-voice.ts starts it at a pause), until it is adopted or discarded. */
-  private speculative: {
-    turn: Turn;
-    number: number;
-    userText: string;
-    adopted: (origin: TurnOrigin) => void;
-  } | null = null;
+  /** The reply lane-voice.ts started at a pause in the user's speech, until adopted or discarded. */
+  private heldReply: HeldReply | null = null;
   /** While a race runs on other lanes this one does not listen: its microphone audio is dropped. */
   private held = false;
 
@@ -110,8 +106,13 @@ export class Lane {
       bargeIn: () => this.cancel(),
       send: (text, origin) => void this.begin(text, origin),
       speculate: (text) => void this.begin(text, { userDoneAtMs: deps.clock.now() }, undefined, true),
-      adopt: (text, origin) => this.adoptSpeculation(text, origin),
-      discard: () => this.discardSpeculation(),
+      adopt: (text, origin) => this.takeHeldReply()?.adopt(text, origin) ?? false,
+      discard: () => {
+        const reply = this.takeHeldReply();
+        // No client ever saw it: its number goes to the next turn.
+        if (reply && this.turnCount === reply.number) this.turnCount -= 1;
+        return reply?.discard() ?? 0;
+      },
       turnTaking: deps.speech.turnTaking,
     });
   }
@@ -271,39 +272,22 @@ export class Lane {
     await pending;
   }
 
-  /**
-   * Adopts the held speculative turn when it answers `userText`: its reply, already under way, goes
-   * out now and the user's words enter the history. False when there is none to adopt.
-   */
-  private adoptSpeculation(userText: string, origin: TurnOrigin): boolean {
-    const held = this.speculative;
-    if (held === null || !held.turn.held || held.turn !== this.turn || held.userText !== userText)
-      return false;
-    this.speculative = null;
-    held.adopted(origin);
-    return true;
+  /** The held reply, once (adopted or discarded, it is held no more); null when a newer turn began. */
+  private takeHeldReply(): HeldReply | null {
+    const reply = this.heldReply;
+    this.heldReply = null;
+    return reply !== null && reply.turn === this.turn ? reply : null;
   }
 
-  /**
-   * Cancels the held speculative turn through the turn's own cancel path (held, it sends nothing);
-   * returns the tokens it had generated. Its number is given to the next turn: no client saw it.
-   */
-  private discardSpeculation(): number {
-    const held = this.speculative;
-    if (held === null) return 0;
-    this.speculative = null;
-    held.turn.cancel();
-    if (this.turnCount === held.number) this.turnCount -= 1;
-    return held.turn.generatedTokens;
-  }
-
-  /**
-   * `held`: a speculative turn (see Turn): its user entry is asked about but enters the history, and
-   * the turn the clients, only when it is adopted.
-   */
-  private begin(userText: string, origin: TurnOrigin, given?: TurnPlan, held = false): Promise<TurnResult> {
+  /** `speculative`: the turn runs held (see Turn); its user entry enters the history when it is adopted. */
+  private begin(
+    userText: string,
+    origin: TurnOrigin,
+    given?: TurnPlan,
+    speculative = false,
+  ): Promise<TurnResult> {
     this.cancel();
-    this.speculative = null;
+    this.heldReply = null;
     this.turnCount += 1;
     const number = this.turnCount;
     const turnId = turnIdOf(this.id, number);
@@ -318,12 +302,12 @@ export class Lane {
     // The turn before writes its (partial) reply to history first, so history keeps the spoken order.
     const userEntry: ChatEntry = { role: 'user', text: userText, turnId };
     const plan = this.settled.then((): TurnPlan => {
-      if (!given?.speaker && current() && !held) record(userEntry);
+      if (!given?.speaker && current() && !speculative) record(userEntry);
       if (given) return given;
       const windowed = this.history.context(
         VOICE_SYSTEM_PROMPT,
         this.contextChars,
-        held ? userEntry : undefined,
+        speculative ? userEntry : undefined,
       );
       return {
         userText,
@@ -353,24 +337,16 @@ export class Lane {
       onPhase: (phase) => {
         if (this.turn === turn) this.apply(phase === 'thinking' ? 'turn.thinking' : 'turn.speaking');
       },
-      held,
+      held: speculative,
     });
     this.turn = turn;
-    if (held) {
-      this.speculative = {
-        turn,
-        number,
-        userText,
-        adopted: (voiced) => {
-          this.unfinished.add(turnId);
-          // After the turn before has written its reply (the plan waits for it): history keeps the spoken order.
-          void plan.then(() => current() && record(userEntry));
-          turn.adopt(voiced);
-        },
-      };
-    } else {
+    const adopted = (): void => {
       this.unfinished.add(turnId);
-    }
+      // After the turn before has written its reply (the plan waits for it): history keeps the spoken order.
+      void plan.then(() => current() && record(userEntry));
+    };
+    if (speculative) this.heldReply = new HeldReply(turn, number, userText, adopted);
+    else this.unfinished.add(turnId);
     const done = turn.result.then((result) => {
       if (turn.discarded) {
         // Nobody saw it: no history, no timeline, no state to restore (it never moved the lane).
