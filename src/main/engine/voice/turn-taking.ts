@@ -18,7 +18,7 @@ export interface TurnTaking {
 
 export const DEFAULT_TURN_TAKING: TurnTaking = {
   silenceMs: 300,
-  pauseMs: 128,
+  pauseMs: 96,
   speculate: true,
   adaptive: { finishedMs: 200, trailingMs: 800 },
 };
