@@ -1,7 +1,10 @@
 /**
- * Reading a rendered race's WAV the way a listener's ear would: the two channels as written, each
- * lane's voice recovered from the stereo mix, and where sound starts and stops in 10 ms windows.
+ * Reading a rendered race's sound the way a listener's ear would: the WAV's two channels as written,
+ * the WebM's audio as a player decodes it, each lane's voice recovered from the stereo mix, and where
+ * sound starts and stops in 10 ms windows.
  */
+import { OpusDecoder } from 'opus-decoder';
+import { Decoder, tools } from 'ts-ebml';
 import { expect } from 'vitest';
 import { decodeWav } from '../../src/main/engine/audio/wav';
 
@@ -76,4 +79,51 @@ export function nearestOnset(voiced: boolean[], ms: number): number | null {
 export function soundEndBefore(voiced: boolean[], onsetMs: number): number | null {
   for (let w = Math.round(onsetMs / WINDOW_MS) - 1; w >= 0; w--) if (voiced[w]) return (w + 1) * WINDOW_MS;
   return null;
+}
+
+/**
+ * The WebM's audio as a player plays it: each Opus block decoded (libopus in WebAssembly) and placed
+ * at its own time from the file's start, 48 kHz stereo, the encoder's pre-skip dropped.
+ */
+export async function webmAudio(webm: Buffer): Promise<[Float32Array, Float32Array]> {
+  let audioTrack: number | null = null;
+  let trackNumber = 0;
+  let trackType = 0;
+  let preSkip = 0;
+  let clusterMs = 0;
+  const blocks: { atMs: number; frames: Uint8Array[] }[] = [];
+  const bytes = webm.buffer.slice(webm.byteOffset, webm.byteOffset + webm.byteLength) as ArrayBuffer;
+  for (const el of new Decoder().decode(bytes)) {
+    const value = 'value' in el ? (el.value as unknown) : undefined;
+    const data = 'data' in el ? (el as unknown as { data: Buffer }).data : undefined;
+    if (el.name === 'TrackNumber') trackNumber = Number(value);
+    else if (el.name === 'TrackType') {
+      trackType = Number(value);
+      if (trackType === 2) audioTrack = trackNumber;
+    } else if (el.name === 'CodecPrivate' && trackType === 2 && data) {
+      preSkip = data.readUInt16LE(10); // OpusHead: magic (8), version (1), channels (1), pre-skip
+    } else if (el.name === 'Timestamp' || el.name === 'Timecode') clusterMs = Number(value);
+    else if (el.name === 'SimpleBlock' && data) {
+      const block = tools.ebmlBlock(data);
+      if (block.trackNumber === audioTrack)
+        blocks.push({ atMs: clusterMs + block.timecode, frames: block.frames.map((f) => new Uint8Array(f)) });
+    }
+  }
+  const decoder = new OpusDecoder({ channels: 2, preSkip });
+  await decoder.ready;
+  try {
+    const decoded = blocks.map((b) => ({ atMs: b.atMs, audio: decoder.decodeFrames(b.frames) }));
+    const last = decoded.at(-1);
+    const frames = last ? Math.round(last.atMs * 48) + last.audio.samplesDecoded : 0;
+    const left = new Float32Array(frames);
+    const right = new Float32Array(frames);
+    for (const { atMs, audio } of decoded) {
+      const at = Math.round(atMs * 48);
+      left.set(audio.channelData[0]!.subarray(0, frames - at), at);
+      right.set((audio.channelData[1] ?? audio.channelData[0]!).subarray(0, frames - at), at);
+    }
+    return [left, right];
+  } finally {
+    decoder.free();
+  }
 }

@@ -6,15 +6,15 @@
  * stretched by the recorder or a voice's padding, and cues timed from text generation instead of
  * audible speech. Every silence and onset is measured in the WAV itself (RMS over 10 ms windows).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWav } from '../../src/main/engine/audio/wav';
 import { readWebm } from '../../src/main/video/webm';
 import { renderRace, type RenderResult } from '../../src/main/video/render-run';
 import type { RunJson } from '../../src/shared/run-json';
-import { demix, nearestOnset, soundEndBefore, stereo, voicedWindows } from './render-sound';
+import { demix, nearestOnset, soundEndBefore, stereo, voicedWindows, webmAudio } from './render-sound';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialtone-render-'));
 const FAST = 'sim:tps=4000,ttft=60';
@@ -23,6 +23,8 @@ let result: RenderResult;
 let run: RunJson;
 /** Each lane's voice recovered from the stereo mix (see `demix`), 48 kHz. */
 let voices: [Float32Array, Float32Array];
+/** The same from the WebM's own audio track, decoded as a player would. */
+let videoVoices: [Float32Array, Float32Array];
 /** Engine time of the recording's first sample, as BASE.json states it. */
 let startedAtMs: number;
 
@@ -41,8 +43,11 @@ beforeAll(async () => {
   });
   run = JSON.parse(readFileSync(result.json, 'utf8')) as RunJson;
   voices = demix(...stereo(readFileSync(result.audio)));
+  videoVoices = demix(...(await webmAudio(readFileSync(result.video))));
   startedAtMs = run.recordingStartAtMs!;
 }, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function vttStarts(): number[] {
   const text = readFileSync(result.subtitles[0], 'utf8');
@@ -109,7 +114,7 @@ describe('dialtone render: the files are the claim', () => {
     expect(checked).toBe(6);
   });
 
-  it('starts each caption within 100 ms of the speech it captions (cues from text generation time)', () => {
+  it('starts each caption within 100 ms of the speech it captions, in the WAV and in the video (cues from text generation time; video audio shifted)', () => {
     const vtt = readFileSync(result.subtitles[0], 'utf8');
     const srt = readFileSync(result.subtitles[1], 'utf8');
     const starts = vttStarts();
@@ -122,6 +127,10 @@ describe('dialtone render: the files are the claim', () => {
       expect(starts.some((s) => Math.abs(s - cueMs) < 1)).toBe(true);
       const onset = nearestOnset(voicedWindows(voices[lane]!, 48_000), cueMs);
       expect(Math.abs(onset! - cueMs), `${label}: "${t.text}" onset vs cue`).toBeLessThanOrEqual(100);
+      // The subtitles travel with the video: its own audio track must speak the line there too
+      // (a recorder whose audio starts apart from the WAV's first sample would shift every cue).
+      const heard = nearestOnset(voicedWindows(videoVoices[lane]!, 48_000), cueMs);
+      expect(Math.abs(heard! - cueMs), `${label}: "${t.text}" in the video vs cue`).toBeLessThanOrEqual(100);
     }
   });
 });
