@@ -175,7 +175,10 @@ export class LaneVoice {
       sttMs: null,
       requestAtMs: null,
     };
-    ahead.transcript = stt.transcribe(audio, abort.signal).then(
+    const onPartial = (text: string): void => {
+      if (!abort.signal.aborted) emit({ type: 'stt.partial', laneId, text });
+    };
+    ahead.transcript = stt.transcribe(audio, abort.signal, onPartial).then(
       (raw) => {
         if (abort.signal.aborted) return null;
         const text = raw.trim();
