@@ -1,7 +1,8 @@
 /**
  * `dialtone render` refuses bad input with one line and exit 1 before it starts an engine or a
  * browser. Bugs caught: a minute of rendering ending in "cannot write", an unknown scenario or lane
- * found only after the browser is up, a size or microphone it cannot make accepted silently.
+ * found only after the browser is up, a size, codec, microphone or lane count it cannot make
+ * accepted silently.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -34,6 +35,15 @@ describe('dialtone render: bad input', () => {
     [['--scenario', 'goodbye', '--lane', 'warp:9', '--out', out], /dialtone render: .*warp/],
     [['--scenario', 'goodbye', '--size', '640x480', '--out', out], /--size must be 1920x1080 or 1080x1920/],
     [['--scenario', 'goodbye', '--mic', 'default', '--out', out], /--mic can only be "none"/],
+    [['--scenario', 'goodbye', '--codec', 'h264', '--out', out], /--codec must be vp9 or vp8 \(got "h264"\)/],
+    [
+      ['--scenario', 'goodbye', '--max-turns', '0', '--out', out],
+      /--max-turns must be a number from 1 to 200/,
+    ],
+    [
+      ['--scenario', 'goodbye', ...['a', 'b', 'c', 'd', 'e'].flatMap((l) => ['--lane', l]), '--out', out],
+      /at most 4 --lane/,
+    ],
     [['--scenario', 'goodbye', '--out', join(dir, 'missing', 'race.webm')], /folder .* does not exist/],
     [['--scenario', 'goodbye', '--out', join(dir, 'race.mp4')], /--out must name a \.webm file/],
     [['--scenario', 'goodbye'], /--out BASE\.webm is required/],
