@@ -45,10 +45,6 @@ export default defineConfig(({ command }) => {
       ...(devNonce ? { html: { cspNonce: devNonce } } : {}),
       // Test hooks only with DIALTONE_TEST_HOOKS=1 (the Electron E2E target needs them).
       define: { __DIALTONE_TEST_HOOKS__: JSON.stringify(process.env.DIALTONE_TEST_HOOKS === '1') },
-      // As in vite.web.config.ts: `ebml`'s "browser" build is a script that ts-ebml cannot require.
-      resolve: {
-        alias: [{ find: /^ebml$/, replacement: resolve(root, 'node_modules/ebml/lib/ebml.esm.js') }],
-      },
       build: {
         outDir: resolve(root, 'out/renderer'),
         rolldownOptions: { input: { index: resolve(root, 'src/renderer/index.html') } },

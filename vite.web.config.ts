@@ -37,11 +37,6 @@ export default defineConfig(({ command }) => {
     // See src/renderer/src/env.d.ts: false unless DIALTONE_TEST_HOOKS=1, so `npm run build:web` and
     // `bin/dialtone web` ship no test hooks; src/main/web/build.ts turns it on for the test build.
     define: { __DIALTONE_TEST_HOOKS__: JSON.stringify(process.env.DIALTONE_TEST_HOOKS === '1') },
-    // ts-ebml (WebM duration and cues, src/shared/webm-seekable.ts) requires `ebml`, whose "browser"
-    // build is a script, not a module: the page would get no `tools` and fail as it loads.
-    resolve: {
-      alias: [{ find: /^ebml$/, replacement: resolve(__dirname, 'node_modules/ebml/lib/ebml.esm.js') }],
-    },
     build: {
       outDir: resolve(__dirname, 'out/web'),
       emptyOutDir: true,
