@@ -5,7 +5,7 @@
  */
 import { hashString, Rng } from './random';
 import { BODY, CLOSINGS, FALLBACK_KEYWORDS, OPENINGS, REASONING, SMALL_TALK } from './templates';
-import { fitLength, type AskedLength } from './length';
+import { fitLength, sentencesAllowed, type AskedLength } from './length';
 import { tokenize } from './tokenize';
 
 /** Words in the question, picked to fill the templates. */
@@ -168,13 +168,16 @@ function makeFittedAnswer(rng: Rng, topic: Topic | null, asked: AskedLength): st
       pick,
     );
   const extra = rng.shuffled(FALLBACK_KEYWORDS);
-  const parts = [
+  // A template may hold two sentences ("Ah, X. There's more to it…"): the count is of sentences.
+  const head = [
     fill(rng.pick(OPENINGS), topic, extra),
     ...rng.shuffled(BODY).map((t) => fill(t, topic, extra)),
-    fill(rng.pick(CLOSINGS), topic, extra),
-  ];
-  // A template may hold two sentences ("Ah, X. There's more to it…"): the count is of sentences.
-  return fitLength(parts.flatMap(splitSentences), asked, pick);
+  ].flatMap(splitSentences);
+  const closing = splitSentences(fill(rng.pick(CLOSINGS), topic, extra));
+  // A reply of more than its closing still ends with it, as a full reply does.
+  const n = sentencesAllowed(asked, pick);
+  const sentences = n > closing.length ? [...head.slice(0, n - closing.length), ...closing] : head;
+  return fitLength(sentences, asked, pick);
 }
 
 const splitSentences = (text: string): string[] => text.split(/(?<=[.!?])\s+/).filter(Boolean);

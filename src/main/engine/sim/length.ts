@@ -81,9 +81,14 @@ export function askedLength(systemPrompt: string): AskedLength | null {
  * how many within the range), then whole sentences under the word limit; a first sentence longer than
  * the limit is cut and closed with a full stop.
  */
+/** How many sentences a reply of `pick` sentences keeps within what was asked (at least one). */
+export function sentencesAllowed(asked: AskedLength, pick: number): number {
+  return Math.max(1, asked.minSentences, Math.min(asked.maxSentences, pick));
+}
+
 export function fitLength(sentences: string[], asked: AskedLength, pick: number): string {
-  const n = Math.max(asked.minSentences, Math.min(asked.maxSentences, pick));
-  const chosen = sentences.slice(0, Math.max(1, n));
+  const n = sentencesAllowed(asked, pick);
+  const chosen = sentences.slice(0, n);
   if (asked.maxWords === undefined) return chosen.join(' ');
   const limit = asked.maxWords;
   const kept: string[] = [];
