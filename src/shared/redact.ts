@@ -25,7 +25,7 @@ export function rememberSecret(value: string | undefined): void {
  * advice, masks and placeholders ("is not key=value"), not keys, and stay as they are.
  */
 const SPEC_KEY =
-  /(^|[^A-Za-z0-9])((?:api[_-]?)?key=)(?!(?:…|\*\*\*|value)(?:$|[,\s&"'<>()]))[^,\s&"'<>()]+/gi;
+  /(^|[^A-Za-z0-9])((?:api[_-]?)?key=)(?!(?:…|\*\*\*|value)(?:$|[,\s&"'<>()\]]))[^,\s&"'<>()\]]+/gi;
 /** `scheme://user:pass@` or `scheme://user@` — both the name and the password go. */
 const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)[^/\s@,"'<>]+@/gi;
 /** `Authorization: Basic x`, `Bearer x`, `authorization=x`. */

@@ -61,10 +61,17 @@ describe('redact()', () => {
       ['Authorization: Bearer sk-abc123 refused', 'Authorization: Bearer *** refused'],
       ['{"authorization":"Basic Ym9iOmh1bnRlcjI="}', '{"authorization":"Basic ***"}'],
       ['sent bearer abcdef123456', 'sent bearer ***'],
+      // A bracket closes a key: the CLI's "[spec] text" lines keep theirs, masked twice or once.
+      ['[openai:key=sk-abc123] hello', '[openai:key=***] hello'],
     ];
     for (const [text, masked] of cases) expect(redact(text)).toBe(masked);
     // Advice and placeholders are not keys.
-    for (const advice of ['add key=… to the lane spec', '"x" is not key=value', 'cerebras:key=***']) {
+    for (const advice of [
+      'add key=… to the lane spec',
+      '"x" is not key=value',
+      'cerebras:key=***',
+      '[x,key=***] hi',
+    ]) {
       expect(redact(advice)).toBe(advice);
     }
     rememberSecret('gsk-remembered-9d1e');
