@@ -192,6 +192,8 @@ export const EngineEvent = z.discriminatedUnion('type', [
     turnId: z.string(),
     userText: z.string(),
     requestAtMs: z.number(),
+    /** Bot-to-bot runs: the persona saying this reply (known before its first word, for captions). */
+    speaker: z.string().optional(),
   }),
   /**
    * Answer tokens, coalesced: every token that arrived in the same event-loop turn travels in one

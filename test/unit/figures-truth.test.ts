@@ -207,6 +207,7 @@ describe('scripted lines', () => {
     laneId: 'a',
     turnId: 'a-1',
     userText: '',
+    speaker: null,
     requestAtMs: 1000,
     status: 'done',
     answer: new TextStream(),

@@ -17,6 +17,7 @@ const PADDING_MS = 300;
 
 /** Each piece: 200 ms of tone, then 300 ms of zeros, in 20 ms frames (the way espeak hands it out). */
 const paddedVoice: TtsPort = {
+  label: 'padded tone',
   async synthesize(_text, _signal, onAudio) {
     const total = ((SPEECH_MS + PADDING_MS) * RATE) / 1000;
     const loud = (SPEECH_MS * RATE) / 1000;

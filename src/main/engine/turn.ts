@@ -230,7 +230,14 @@ export class Turn {
     this.speech = speech;
 
     this.out.onPhase('thinking');
-    emit({ type: 'turn.started', laneId, turnId, userText: plan.userText, requestAtMs: clock.now() });
+    emit({
+      type: 'turn.started',
+      laneId,
+      turnId,
+      userText: plan.userText,
+      requestAtMs: clock.now(),
+      ...(plan.speaker ? { speaker: plan.speaker.name } : {}),
+    });
 
     let llm: LlmTurnMetrics | null = null;
     let fullText: string | null = null;

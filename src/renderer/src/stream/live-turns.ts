@@ -39,6 +39,8 @@ export interface LiveTurn {
   laneId: string;
   turnId: string;
   userText: string;
+  /** Bot-to-bot runs: the persona saying it. */
+  speaker: string | null;
   /** Engine time the request was sent. */
   requestAtMs: number;
   status: LiveTurnStatus;
@@ -104,6 +106,7 @@ export class LiveTurns {
           laneId: event.laneId,
           turnId: event.turnId,
           userText: event.userText,
+          speaker: event.speaker ?? null,
           requestAtMs: event.requestAtMs,
           status: 'running',
           answer: new TextStream(),

@@ -85,7 +85,7 @@ export class VideoTranscript {
       lines.forEach((line, i) => {
         const liveText = this.live.find(laneId, line.turnId)?.answer.text();
         line.text = p?.texts[i] ?? liveText ?? line.text;
-        line.speaker = p?.speakers[i] ?? null;
+        line.speaker = p?.speakers[i] ?? this.live.find(laneId, line.turnId)?.speaker ?? null;
         line.gapMs = p?.gapsMs[i] ?? null;
         line.timeline ??= this.timelineOf(laneId, line.turnId);
       });
