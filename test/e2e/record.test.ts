@@ -15,8 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Download, Page } from 'playwright-core';
 import type { EngineEvent } from '../../src/shared/protocol';
 import type { RunJson } from '../../src/shared/run-json';
-import { decodeWav } from '../../src/main/engine/audio/wav';
 import { readWebm, type WebmInfo } from '../../src/main/video/webm';
+import { stereo as stereoChannels } from './render-sound';
 import { appReady, openApp, openEngineSocket, type EngineSocket, type OpenApp, until } from './app';
 
 const SHOTS = 'test-results';
@@ -97,20 +97,10 @@ afterAll(async () => {
   rmSync(saveDir, { recursive: true, force: true });
 });
 
-/** The two channels of a 16-bit stereo WAV's data chunk. */
+/** The recording's WAV: 48 kHz 16-bit stereo, its two channels. */
 function stereo(file: Buffer): { rate: number; left: Float32Array; right: Float32Array } {
-  const header = decodeWav(file, 'recording.wav');
-  expect([header.channels, header.bitsPerSample, header.sampleRate]).toEqual([2, 16, 48_000]);
-  let at = 12;
-  while (file.toString('ascii', at, at + 4) !== 'data') at += 8 + file.readUInt32LE(at + 4);
-  const frames = file.readUInt32LE(at + 4) / 4;
-  const left = new Float32Array(frames);
-  const right = new Float32Array(frames);
-  for (let i = 0; i < frames; i++) {
-    left[i] = file.readInt16LE(at + 8 + 4 * i) / 32768;
-    right[i] = file.readInt16LE(at + 8 + 4 * i + 2) / 32768;
-  }
-  return { rate: header.sampleRate, left, right };
+  const [left, right] = stereoChannels(file);
+  return { rate: 48_000, left, right };
 }
 
 /** RMS of both channels over [fromMs, toMs). */

@@ -13,7 +13,7 @@ import { stageLanes } from '../stage/StageView';
 import { Composition } from '../video/composition';
 import type { TitleLane } from '../video/frame-model';
 import { MixRecorder, pickMimeType, type Recording } from '../video/recorder';
-import { VideoTranscript } from '../video/transcript';
+import { appVideoSources } from '../video/app-sources';
 import { RECORDING_WAV_RATE, recordingBaseName, recordingFiles } from './record-files';
 import { createRecordStore, type RecordStore } from './record-store';
 import { saveRecording } from './save-recording';
@@ -141,34 +141,15 @@ export class AppRecorder {
     if (offsetMs === null) throw new Error('the engine clock is not synced yet (is the engine connected?)');
 
     const events: EngineEvent[] = [];
-    const transcript = new VideoTranscript(
-      services.overlay.live,
-      services.live,
-      (laneId, turnId) =>
-        services.overlay.store.getState().history[laneId]?.find((t) => t.turnId === turnId)?.timeline ?? null,
-    );
-    transcript.noteRace(services.race.getState());
-    const stopRace = services.race.subscribe((s) => transcript.noteRace(s));
+    const sources = appVideoSources(services, () => ({ title: this.title(), titleLanes: this.titleLanes() }));
     const stopEvents = services.onEvent((event) => {
       if (event.type.startsWith('scenario.')) events.push(event);
     });
     const stopListening = (): void => {
-      stopRace();
+      sources.stop();
       stopEvents();
     };
-    const composition = new Composition({ width: WIDTH, height: HEIGHT, burnCaptions: false }, () => {
-      const perfNowMs = performance.now();
-      const offset = services.voice.offsetMs();
-      return {
-        race: services.race.getState(),
-        overlay: services.overlay.live,
-        transcript,
-        engineNowMs: offset === null ? null : perfNowMs + offset,
-        perfNowMs,
-        title: this.title(),
-        titleLanes: this.titleLanes(),
-      };
-    });
+    const composition = new Composition({ width: WIDTH, height: HEIGHT, burnCaptions: false }, sources.frame);
     const recorder = new MixRecorder(system, composition.canvas, {
       mimeType: pickMimeType(),
       videoBitsPerSecond: Math.round((WIDTH * HEIGHT * 30) / 12),

@@ -10,7 +10,7 @@ import { Composition } from './composition';
 import type { TitleLane } from './frame-model';
 import { parseVideoSize } from './layout';
 import { MixRecorder, pickMimeType, type Recording } from './recorder';
-import { VideoTranscript } from './transcript';
+import { appVideoSources } from './app-sources';
 import type { EngineConnection } from '../../../shared/preload-api';
 
 export const RENDER_PATH = '/render';
@@ -70,28 +70,13 @@ export function startRenderPage(root: HTMLElement, connection: () => Promise<Eng
   const codec = params.get('codec') === 'vp8' ? 'vp8' : undefined;
   const services = createServices(connection);
   services.start();
-  const transcript = new VideoTranscript(
-    services.overlay.live,
-    services.live,
-    (laneId, turnId) =>
-      services.overlay.store.getState().history[laneId]?.find((t) => t.turnId === turnId)?.timeline ?? null,
-  );
-  services.race.subscribe((s) => transcript.noteRace(s));
   let title = '';
   let titleLanes: TitleLane[] = [];
-  const composition = new Composition({ width, height, burnCaptions: params.get('captions') === '1' }, () => {
-    const offset = services.voice.offsetMs();
-    const perfNowMs = performance.now();
-    return {
-      race: services.race.getState(),
-      overlay: services.overlay.live,
-      transcript,
-      engineNowMs: offset === null ? null : perfNowMs + offset,
-      perfNowMs,
-      title,
-      titleLanes,
-    };
-  });
+  const sources = appVideoSources(services, () => ({ title, titleLanes }));
+  const composition = new Composition(
+    { width, height, burnCaptions: params.get('captions') === '1' },
+    sources.frame,
+  );
   const canvas = composition.canvas;
   canvas.dataset.testid = 'render-canvas';
   canvas.style.width = '100%';
