@@ -12,6 +12,7 @@ import {
   endpointHint,
   endpointWindowMs,
   fixedTurnTaking,
+  turnTakingFromEnv,
 } from '../../src/main/engine/voice/turn-taking';
 
 describe('endpointHint / endpointWindowMs', () => {
@@ -47,6 +48,29 @@ describe('endpointHint / endpointWindowMs', () => {
       checkTurnTaking({ ...DEFAULT_TURN_TAKING, adaptive: { finishedMs: 500, trailingMs: 200 } }),
     ).toThrow(/trailing window/);
     expect(() => checkTurnTaking(fixedTurnTaking(10))).toThrow(/silence window/);
+  });
+});
+
+describe('turn-taking from the environment', () => {
+  it('defaults, the fixed window, speculation off and moved bounds', () => {
+    expect(turnTakingFromEnv({})).toEqual(DEFAULT_TURN_TAKING);
+    expect(turnTakingFromEnv({ DIALTONE_SILENCE_MS: '450' })).toEqual(fixedTurnTaking(450));
+    expect(turnTakingFromEnv({ DIALTONE_SPECULATION: 'off' })).toEqual({
+      ...DEFAULT_TURN_TAKING,
+      speculate: false,
+    });
+    expect(turnTakingFromEnv({ DIALTONE_TRAILING_MS: '1200' }).adaptive).toEqual({
+      finishedMs: DEFAULT_TURN_TAKING.adaptive!.finishedMs,
+      trailingMs: 1200,
+    });
+  });
+
+  it('a bad value is one message naming what to change', () => {
+    expect(() => turnTakingFromEnv({ DIALTONE_SILENCE_MS: 'soon' })).toThrow(/DIALTONE_SILENCE_MS/);
+    expect(() => turnTakingFromEnv({ DIALTONE_SPECULATION: 'maybe' })).toThrow(/DIALTONE_SPECULATION/);
+    expect(() => turnTakingFromEnv({ DIALTONE_PAUSE_MS: '400' })).toThrow(
+      /pause .* shorter than the silence window/,
+    );
   });
 });
 

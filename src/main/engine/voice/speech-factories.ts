@@ -11,7 +11,7 @@ import { Chunker } from '../speech/chunker';
 import { VoiceActivityDetector } from '../vad/endpointer';
 import { loadSileroVad } from '../vad/silero';
 import type { ChunkerPort, SttPort, TtsPort, VadPort } from './ports';
-import { DEFAULT_TURN_TAKING, type TurnTaking } from './turn-taking';
+import { turnTakingFromEnv, type TurnTaking } from './turn-taking';
 
 /** Each factory throws a presenter-readable error on bad config (a missing key, an unknown model). */
 export interface SpeechFactories {
@@ -20,14 +20,14 @@ export interface SpeechFactories {
   /** null for `none` (text only). */
   createTts(spec: SpeechSpec): TtsPort | null;
   createChunker(): ChunkerPort;
-  /** How the lanes' microphones decide a turn is over (default DEFAULT_TURN_TAKING). */
+  /** How the lanes' microphones decide a turn is over (default: DEFAULT_TURN_TAKING, or the environment's). */
   turnTaking?: TurnTaking;
 }
 
 export function defaultSpeechFactories(
   env: Record<string, string | undefined>,
   clock: Clock,
-  turnTaking: TurnTaking = DEFAULT_TURN_TAKING,
+  turnTaking: TurnTaking = turnTakingFromEnv(env),
 ): SpeechFactories {
   return {
     createVad: async () =>

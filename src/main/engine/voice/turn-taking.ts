@@ -103,3 +103,40 @@ export function checkTurnTaking(t: TurnTaking): TurnTaking {
     throw new RangeError(`the pause (${t.pauseMs} ms) must be shorter than the silence window`);
   return t;
 }
+
+/**
+ * The turn-taking the app runs with, from its environment: `DIALTONE_SILENCE_MS=N` keeps the fixed
+ * window of N ms (no pause, no speculation, no adaptation), `DIALTONE_SPECULATION=off` keeps the
+ * adaptive window but starts no reply early, `DIALTONE_PAUSE_MS`, `DIALTONE_FINISHED_MS` and
+ * `DIALTONE_TRAILING_MS` move the bounds. A bad value throws, naming the variable.
+ */
+export function turnTakingFromEnv(env: Record<string, string | undefined>): TurnTaking {
+  const num = (name: string): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return undefined;
+    const n = Number(raw);
+    if (!Number.isFinite(n)) throw new RangeError(`${name} must be a number of ms (got "${raw}")`);
+    return n;
+  };
+  const speculation = env.DIALTONE_SPECULATION?.trim().toLowerCase();
+  if (speculation !== undefined && speculation !== '' && !['on', 'off'].includes(speculation))
+    throw new RangeError(`DIALTONE_SPECULATION must be on or off (got "${env.DIALTONE_SPECULATION}")`);
+  const fixed = num('DIALTONE_SILENCE_MS');
+  try {
+    if (fixed !== undefined) return checkTurnTaking(fixedTurnTaking(fixed));
+    const d = DEFAULT_TURN_TAKING;
+    return checkTurnTaking({
+      silenceMs: d.silenceMs,
+      pauseMs: num('DIALTONE_PAUSE_MS') ?? d.pauseMs,
+      speculate: speculation !== 'off',
+      adaptive: {
+        finishedMs: num('DIALTONE_FINISHED_MS') ?? d.adaptive!.finishedMs,
+        trailingMs: num('DIALTONE_TRAILING_MS') ?? d.adaptive!.trailingMs,
+      },
+    });
+  } catch (err) {
+    throw new RangeError(`turn-taking settings: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
+  }
+}
