@@ -63,10 +63,18 @@ export function waterfallModel(
 }
 
 /** The history bar of a finished turn: text-only turns still show their TTFT. */
+/**
+ * A finished turn as a stacked bar as tall as its gap. Segments are placed where they ran; a segment
+ * that began before the one before it ended (a reply started at a pause, while the speaker might still
+ * go on) shows only the part that added to the wait, so the stack never outgrows the silence.
+ */
 export function historyBar(t: TurnTimeline): HistoryBar {
-  const segments = SEGMENTS.flatMap((def) => {
-    const ms = t[def.key];
-    return ms === null ? [] : [{ def, ms }];
+  let coveredMs = 0;
+  const segments = placeSegments(t).flatMap(({ def, startMs, ms }) => {
+    const endMs = startMs + ms;
+    const addedMs = endMs - Math.max(startMs, coveredMs);
+    coveredMs = Math.max(coveredMs, endMs);
+    return addedMs > 0 ? [{ def, ms: addedMs }] : [];
   });
   const caption = t.gapMs !== null ? formatMs(t.gapMs).replace(' ms', '') : spokenTurn(t) ? '—' : 'text';
   return { segments, caption };
