@@ -71,7 +71,8 @@ const ROWS: Row[] = [
   },
   {
     laneId: 'stall',
-    spec: 'sim:tps=2000,ttft=0,fault=stall@5',
+    // A reply longer than the fault point: a short greeting would end (and stall) before token 5.
+    spec: 'sim:tps=2000,ttft=0,tokens=40,fault=stall@5',
     code: FAULT_LINES.stall.code,
     stall: true,
     message: FAULT_LINES.stall.line,
