@@ -65,4 +65,15 @@ describe('live transcript', () => {
     const finals = events.flatMap((e) => (e.type === 'stt.final' && e.laneId === laneId ? [e.text] : []));
     expect(finals).toContain(full);
   }, 60_000);
+
+  it('shows the words being said on stage too, in the transcript’s large type', async () => {
+    // The fixture loops: the next time the speaker pauses, the stage shows the words so far.
+    await page.keyboard.press('s');
+    await page.getByTestId('stage-view').waitFor();
+    const words = page.getByTestId('stage-partial').filter({ hasText: FIRST!.text });
+    await words.waitFor({ timeout: 20_000 });
+    const px = await words.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(px).toBeGreaterThanOrEqual(20);
+    await page.screenshot({ path: 'test-results/stage-partial.png' });
+  }, 40_000);
 });

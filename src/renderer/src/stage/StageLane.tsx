@@ -4,12 +4,24 @@ import { Conversation } from '../lanes/Conversation';
 import { ErrorList } from '../lanes/ErrorList';
 import { ModelDownload } from '../lanes/ModelDownload';
 import { useAppStore } from '../store/use-app-store';
+import { useAudioStore } from '../store/use-audio-store';
 import { backendWords } from './backend-words';
 import { SilenceBreakdown, WaitingCounter } from './StageFigures';
 
+/** The words the speaker is saying, as recognized so far (replaced by the sent message at the end). */
+function LiveWords({ laneId }: { laneId: string }) {
+  const partial = useAudioStore((s) => s.lanes[laneId]?.partial ?? '');
+  if (partial === '') return null;
+  return (
+    <p className="stage-live-words" data-testid="stage-partial" aria-live="polite">
+      {partial}…
+    </p>
+  );
+}
+
 /**
  * A lane as the audience sees it: its name and backend in plain words, how long the listener has
- * been waiting, the transcript in large type, where the last silence went, and the composer; a
+ * been waiting, the transcript in large type, the words being spoken as they are recognized, where the last silence went, and the composer; a
  * missing speech model with its Download. No pickers, knobs or spec fields: those are in the setup view.
  */
 export function StageLane({ laneId }: { laneId: string }) {
@@ -45,6 +57,7 @@ export function StageLane({ laneId }: { laneId: string }) {
       <ModelDownload laneId={laneId} />
       <ErrorList laneId={laneId} testId="lane-error" />
       <Conversation lane={lane} turn={turn} />
+      <LiveWords laneId={laneId} />
       <SilenceBreakdown laneId={laneId} />
       <Composer
         laneId={laneId}
