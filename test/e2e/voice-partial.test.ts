@@ -72,7 +72,11 @@ describe('live transcript', () => {
     await page.getByTestId('stage-view').waitFor();
     const words = page.getByTestId('stage-partial').filter({ hasText: FIRST!.text });
     await words.waitFor({ timeout: 20_000 });
-    const px = await words.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    // Read in the page from the element found (the node tsconfig has no DOM types, hence the cast).
+    const px = await words.evaluate((el) => {
+      const page = globalThis as unknown as { getComputedStyle(e: unknown): { fontSize: string } };
+      return parseFloat(page.getComputedStyle(el).fontSize);
+    });
     expect(px).toBeGreaterThanOrEqual(20);
     await page.screenshot({ path: 'test-results/stage-partial.png' });
   }, 40_000);
