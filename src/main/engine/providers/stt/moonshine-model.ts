@@ -16,6 +16,7 @@ import * as ort from 'onnxruntime-node';
 import { errorMessage } from '../../../../shared/error-message';
 import type { MoonshineShape } from '../../models/registry';
 import type { JobContext } from '../../workers/job-server';
+import { LoadedModels } from './loaded-models';
 import { SttError, STT_SAMPLE_RATE } from './types';
 
 /** A Moonshine model folder, as the model manager laid it out. */
@@ -43,14 +44,14 @@ interface Loaded {
   encoder: ort.InferenceSession;
   decoder: ort.InferenceSession;
   decode: Decode;
-  /** The last recognition (serializes them). */
-  queue: Promise<unknown>;
 }
 
-const loaded = new Map<string, Promise<Loaded>>();
+const models = new LoadedModels<MoonshineModelRef, Loaded>(open, (l) =>
+  Promise.all([l.encoder.release(), l.decoder.release()]),
+);
 
 export async function loadMoonshine(ref: MoonshineModelRef): Promise<void> {
-  await load(ref);
+  await models.get(ref);
 }
 
 /** Transcribes one utterance; streams the text so far through `ctx.progress`; '' if aborted first. */
@@ -59,26 +60,11 @@ export async function recognizeMoonshine(
   audio: Float32Array,
   ctx: JobContext<string>,
 ): Promise<string> {
-  const model = await load(ref);
-  const run = model.queue.then(() => recognize(model, ref.shape, audio, ctx));
-  model.queue = run.catch(() => undefined);
-  return run;
+  return models.run(ref, (model) => recognize(model, ref.shape, audio, ctx));
 }
 
-export async function unloadMoonshine(): Promise<void> {
-  const all = [...loaded.values()];
-  loaded.clear();
-  await Promise.all(
-    all.map((m) =>
-      m.then(
-        async (l) => {
-          await l.queue;
-          await Promise.all([l.encoder.release(), l.decoder.release()]);
-        },
-        () => undefined,
-      ),
-    ),
-  );
+export function unloadMoonshine(): Promise<void> {
+  return models.unloadAll();
 }
 
 async function recognize(
@@ -143,16 +129,6 @@ function argMaxLast(logits: ort.Tensor): number {
   return best;
 }
 
-function load(ref: MoonshineModelRef): Promise<Loaded> {
-  let model = loaded.get(ref.dir);
-  if (!model) {
-    model = open(ref);
-    loaded.set(ref.dir, model);
-    model.catch(() => loaded.delete(ref.dir));
-  }
-  return model;
-}
-
 async function open(ref: MoonshineModelRef): Promise<Loaded> {
   const session = async (file: string, inputs: string[], output: string): Promise<ort.InferenceSession> => {
     const full = path.join(ref.dir, file);
@@ -188,7 +164,7 @@ async function open(ref: MoonshineModelRef): Promise<Loaded> {
         false,
       )
       .trim();
-  return { encoder, decoder, decode, queue: Promise.resolve() };
+  return { encoder, decoder, decode };
 }
 
 function brokenModel(ref: MoonshineModelRef, why: string, cause?: unknown): SttError {

@@ -15,6 +15,7 @@ import { errorMessage } from '../../../../shared/error-message';
 import type { MoonshineShape } from '../../models/registry';
 import type { JobContext } from '../../workers/job-server';
 import { loadMoonshine, recognizeMoonshine, unloadMoonshine } from './moonshine-model';
+import { LoadedModels } from './loaded-models';
 import { SttError, STT_SAMPLE_RATE } from './types';
 
 /** A model folder, as the model manager laid it out (what transformers.js needs to load it). */
@@ -58,15 +59,13 @@ type Transcriber = (
 interface Loaded {
   transcriber: Transcriber;
   tokenizer: unknown;
-  /** The last recognition (serializes them). */
-  queue: Promise<unknown>;
   dispose: () => Promise<void>;
 }
 
 const WHISPER_WINDOW_S = 30;
 
 /** Loaded pipelines by model folder. */
-const loaded = new Map<string, Promise<Loaded>>();
+const pipelines = new LoadedModels<WhisperModelRef, Loaded>(open, (l) => l.dispose());
 
 /**
  * Serves one job (in the worker, or in-process). A recognition streams its text so far through
@@ -76,18 +75,15 @@ export async function runWhisperJob(job: WhisperJob, ctx: JobContext<string>): P
   switch (job.kind) {
     case 'load':
       if (job.model.moonshine) await loadMoonshine({ ...job.model, shape: job.model.moonshine });
-      else await load(job.model);
+      else await pipelines.get(job.model);
       return null;
     case 'recognize': {
       const { moonshine } = job.model;
       if (moonshine) return recognizeMoonshine({ ...job.model, shape: moonshine }, job.audio, ctx);
-      const model = await load(job.model);
-      const run = model.queue.then(() => recognize(model, job, ctx));
-      model.queue = run.catch(() => undefined);
-      return run;
+      return pipelines.run(job.model, (model) => recognize(model, job, ctx));
     }
     case 'unload':
-      await Promise.all([unload(), unloadMoonshine()]);
+      await Promise.all([pipelines.unloadAll(), unloadMoonshine()]);
       return null;
   }
 }
@@ -123,16 +119,6 @@ async function recognize(
   return (Array.isArray(out) ? out.map((o) => o.text).join(' ') : out.text).trim();
 }
 
-function load(ref: WhisperModelRef): Promise<Loaded> {
-  let model = loaded.get(ref.dir);
-  if (!model) {
-    model = open(ref);
-    loaded.set(ref.dir, model);
-    model.catch(() => loaded.delete(ref.dir));
-  }
-  return model;
-}
-
 async function open(ref: WhisperModelRef): Promise<Loaded> {
   const tf = await import('@huggingface/transformers');
   tf.env.allowRemoteModels = false;
@@ -159,24 +145,6 @@ async function open(ref: WhisperModelRef): Promise<Loaded> {
   return {
     transcriber: pipe as unknown as Transcriber,
     tokenizer: pipe.tokenizer,
-    queue: Promise.resolve(),
     dispose: () => pipe.dispose(),
   };
-}
-
-/** Disposes every pipeline once its recognitions are done. */
-async function unload(): Promise<void> {
-  const all = [...loaded.values()];
-  loaded.clear();
-  await Promise.all(
-    all.map((m) =>
-      m.then(
-        async (l) => {
-          await l.queue;
-          await l.dispose();
-        },
-        () => undefined,
-      ),
-    ),
-  );
 }
