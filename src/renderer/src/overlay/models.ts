@@ -2,7 +2,14 @@
 import type { TurnTimeline } from '../../../shared/metrics';
 import type { DrawnSegment, HistoryBar, WaterfallModel } from './draw';
 import { inFlight, type LiveLaneTurn, type LiveMarks } from './overlay-live';
-import { formatMs, placeSegments, SEGMENTS, type SegmentKey } from './segments';
+import {
+  formatMs,
+  placeSegments,
+  SEGMENTS,
+  type PlacedSegment,
+  type SegmentDef,
+  type SegmentKey,
+} from './segments';
 
 /** Which marks bound each segment while the turn is in flight. */
 const SPANS: Record<SegmentKey, [keyof LiveMarks, keyof LiveMarks]> = {
@@ -62,20 +69,24 @@ export function waterfallModel(
   return { segments, gapMs: now === null ? null : now - o, gapRunning: running };
 }
 
-/** The history bar of a finished turn: text-only turns still show their TTFT. */
 /**
- * A finished turn as a stacked bar as tall as its gap. Segments are placed where they ran; a segment
- * that began before the one before it ended (a reply started at a pause, while the speaker might still
- * go on) shows only the part that added to the wait, so the stack never outgrows the silence.
+ * Segments as parts of a stack as tall as the gap: each placed where it ran, and one that began before
+ * the one before it ended (a reply started at a pause, while the speaker might still go on) counts only
+ * the wait it added, so the stack never outgrows the silence.
  */
-export function historyBar(t: TurnTimeline): HistoryBar {
+export function addedWait(placed: readonly PlacedSegment[]): { def: SegmentDef; ms: number }[] {
   let coveredMs = 0;
-  const segments = placeSegments(t).flatMap(({ def, startMs, ms }) => {
+  return placed.flatMap(({ def, startMs, ms }) => {
     const endMs = startMs + ms;
     const addedMs = endMs - Math.max(startMs, coveredMs);
     coveredMs = Math.max(coveredMs, endMs);
     return addedMs > 0 ? [{ def, ms: addedMs }] : [];
   });
+}
+
+/** A finished turn as a stacked bar as tall as its gap; text-only turns still show their TTFT. */
+export function historyBar(t: TurnTimeline): HistoryBar {
+  const segments = addedWait(placeSegments(t));
   const caption = t.gapMs !== null ? formatMs(t.gapMs).replace(' ms', '') : spokenTurn(t) ? '—' : 'text';
   return { segments, caption };
 }

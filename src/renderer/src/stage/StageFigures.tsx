@@ -1,11 +1,14 @@
 /**
  * A lane's two stage figures: the live "waiting…" counter (painted once per animation frame while a
- * turn is in flight, never through React state) and the last turn's silence split into its segments.
+ * turn is in flight, never through React state) and the silence before the reply being heard (else the
+ * last turn) split into its segments.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { useOverlay } from '../overlay/overlay-services';
-import { formatMs, SEGMENTS } from '../overlay/segments';
+import { addedWait } from '../overlay/models';
+import { formatMs } from '../overlay/segments';
+import { audibleLiveTurn, breakdownOf } from './breakdown';
 import { waiting, waitingText } from './waiting';
 
 export function WaitingCounter({ laneId }: { laneId: string }) {
@@ -38,50 +41,79 @@ export function WaitingCounter({ laneId }: { laneId: string }) {
   return <p className="stage-waiting stage-figure" data-testid="stage-waiting" ref={el} />;
 }
 
-/** The last finished turn's gap, segment by segment: where the silence went. */
+/** Re-renders when the lane's reply becomes audible (checked once per animation frame, no React state per frame). */
+function useAudibleTurn(laneId: string): string | null {
+  const overlay = useOverlay();
+  const [turnId, setTurnId] = useState<string | null>(null);
+  useEffect(() => {
+    let frame = 0;
+    let shown: string | null = null;
+    const check = (): void => {
+      const now = audibleLiveTurn(overlay.live.turn(laneId));
+      if (now !== shown) {
+        shown = now;
+        setTurnId(now);
+      }
+      frame = requestAnimationFrame(check);
+    };
+    frame = requestAnimationFrame(check);
+    return () => cancelAnimationFrame(frame);
+  }, [overlay, laneId]);
+  return turnId;
+}
+
+/** Where the silence went, segment by segment: the reply being heard, else the last finished turn. */
 export function SilenceBreakdown({ laneId }: { laneId: string }) {
   const overlay = useOverlay();
-  const last = useStore(overlay.store, (s) => {
-    const turns = s.history[laneId];
-    return turns?.[turns.length - 1]?.timeline ?? null;
-  });
+  const lastTurn = useStore(overlay.store, (s) => s.history[laneId]?.at(-1) ?? null);
+  const audible = useAudibleTurn(laneId);
+  const shown = breakdownOf(
+    lastTurn?.timeline ?? null,
+    lastTurn?.turnId ?? null,
+    audible === null ? null : overlay.live.turn(laneId),
+  );
   const bar = useRef<HTMLDivElement>(null);
-  const parts = last
-    ? SEGMENTS.flatMap((def) => (last[def.key] === null ? [] : [{ def, ms: last[def.key]! }]))
-    : [];
-  const total = parts.reduce((n, p) => n + Math.max(0, p.ms), 0);
+  const placed = shown?.placed ?? [];
+  // The bar is as long as the silence; the labels give each stage's own time.
+  const stack = addedWait(placed);
+  const total = stack.reduce((n, p) => n + p.ms, 0);
   // CSSOM, not style attributes: the page's CSP has no inline styles.
   useEffect(() => {
     const node = bar.current;
     if (!node) return;
     [...node.children].forEach((child, i) => {
-      const p = parts[i];
+      const p = stack[i];
       if (!p || !(child instanceof HTMLElement)) return;
-      child.style.flexGrow = String(total > 0 ? Math.max(0, p.ms) / total : 0);
+      child.style.flexGrow = String(total > 0 ? p.ms / total : 0);
       child.style.background = p.def.color;
     });
   });
-  if (!last) {
+  if (!shown) {
     return (
       <div className="stage-breakdown" data-testid="stage-breakdown" data-empty="true">
         <span className="stage-label">where the silence went: after the first reply</span>
       </div>
     );
   }
-  const gap = last.gapMs;
+  const gap = shown.gapMs;
   return (
-    <div className="stage-breakdown" data-testid="stage-breakdown" data-empty="false">
+    <div
+      className="stage-breakdown"
+      data-testid="stage-breakdown"
+      data-empty="false"
+      data-turn-id={shown.turnId ?? ''}
+    >
       <span className="stage-label">
         {gap === null ? 'first token after' : 'silence'}{' '}
-        <b data-testid="stage-gap">{formatMs(gap ?? last.ttftMs)}</b>
+        <b data-testid="stage-gap">{formatMs(gap ?? shown.ttftMs)}</b>
       </span>
       <div className="stage-bar" ref={bar} aria-hidden="true">
-        {parts.map((p) => (
+        {stack.map((p) => (
           <i key={p.def.key} />
         ))}
       </div>
       <ul className="stage-segments">
-        {parts.map((p) => (
+        {placed.map((p) => (
           <li key={p.def.key} data-segment={p.def.key}>
             <i className={`swatch swatch-${p.def.key}`} />
             {p.def.label} {formatMs(p.ms)}
