@@ -5,19 +5,17 @@
  * becomes one message naming the file, the step and the field, and the other scripts still load. A
  * user file with a built-in's name replaces the built-in.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { DemoScriptError, parseDemoScript, type DemoScript } from '../../../shared/demo-script';
 import type { EngineEvent } from '../../../shared/protocol';
 import { errorMessage } from '../errors';
+import { readFolderFiles } from './folder-files';
 import { userScenarioDir } from './loader';
 
 /** From __filename, not __dirname (see loader.ts). */
 export const BUILTIN_DEMO_DIR =
   process.env.DIALTONE_BUILTIN_DEMOS ?? join(dirname(__filename), '..', '..', '..', '..', 'assets', 'demos');
-
-const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
 export interface LoadedDemo {
   script: DemoScript;
@@ -52,30 +50,13 @@ export function loadDemos(
   opts: { env?: Record<string, string | undefined>; dirs?: string[] } = {},
 ): DemoLibrary {
   const dirs = opts.dirs ?? [BUILTIN_DEMO_DIR, userDemoDir(opts.env ?? process.env)];
-  const library: DemoLibrary = { demos: new Map(), errors: [] };
-  dirs.forEach((dir, index) => {
-    if (!existsSync(dir)) return;
-    let names: string[];
-    try {
-      names = readdirSync(dir)
-        .filter((n) => EXTENSIONS.has(extname(n)))
-        .sort();
-    } catch (err) {
-      library.errors.push(new DemoScriptError(dir, 0, '', errorMessage(err)));
-      return;
-    }
-    for (const name of names) {
-      const file = join(dir, name);
-      try {
-        const script = parseDemoFile(readFileSync(file, 'utf8'), file);
-        library.demos.set(script.name, { script, file, builtin: index === 0 && opts.dirs === undefined });
-      } catch (err) {
-        library.errors.push(
-          err instanceof DemoScriptError ? err : new DemoScriptError(file, 0, '', errorMessage(err)),
-        );
-      }
-    }
-  });
+  const { files, errors } = readFolderFiles(dirs, parseDemoFile, (where, err) =>
+    err instanceof DemoScriptError ? err : new DemoScriptError(where, 0, '', errorMessage(err)),
+  );
+  const library: DemoLibrary = { demos: new Map(), errors };
+  for (const { value: script, file, folder } of files) {
+    library.demos.set(script.name, { script, file, builtin: folder === 0 && opts.dirs === undefined });
+  }
   return library;
 }
 

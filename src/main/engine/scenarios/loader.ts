@@ -4,19 +4,17 @@
  * enters; a bad file becomes an error naming the file, the field and the problem, and the other
  * scenarios still load. A user file with a built-in's name replaces the built-in.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { Scenario } from '../../../shared/scenario';
 import { errorMessage } from '../errors';
+import { readFolderFiles } from './folder-files';
 
 /** From __filename, not __dirname: tsx's ESM loader sets only __filename right (see vad/silero.ts). */
 export const BUILTIN_SCENARIO_DIR =
   process.env.DIALTONE_BUILTIN_SCENARIOS ??
   join(dirname(__filename), '..', '..', '..', '..', 'assets', 'scenarios');
-
-const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
 /** A scenario file that could not be used. */
 export class ScenarioFileError extends Error {
@@ -73,34 +71,17 @@ export function loadScenarios(
   opts: { env?: Record<string, string | undefined>; dirs?: string[] } = {},
 ): ScenarioLibrary {
   const dirs = opts.dirs ?? [BUILTIN_SCENARIO_DIR, userScenarioDir(opts.env ?? process.env)];
-  const library: ScenarioLibrary = { scenarios: new Map(), errors: [] };
-  dirs.forEach((dir, index) => {
-    if (!existsSync(dir)) return;
-    let names: string[];
-    try {
-      names = readdirSync(dir)
-        .filter((n) => EXTENSIONS.has(extname(n)))
-        .sort();
-    } catch (err) {
-      library.errors.push(new ScenarioFileError(dir, '', errorMessage(err)));
-      return;
-    }
-    for (const name of names) {
-      const file = join(dir, name);
-      try {
-        const scenario = parseScenario(readFileSync(file, 'utf8'), file);
-        library.scenarios.set(scenario.name, {
-          scenario,
-          file,
-          builtin: index === 0 && opts.dirs === undefined,
-        });
-      } catch (err) {
-        library.errors.push(
-          err instanceof ScenarioFileError ? err : new ScenarioFileError(file, '', errorMessage(err)),
-        );
-      }
-    }
-  });
+  const { files, errors } = readFolderFiles(dirs, parseScenario, (where, err) =>
+    err instanceof ScenarioFileError ? err : new ScenarioFileError(where, '', errorMessage(err)),
+  );
+  const library: ScenarioLibrary = { scenarios: new Map(), errors };
+  for (const { value: scenario, file, folder } of files) {
+    library.scenarios.set(scenario.name, {
+      scenario,
+      file,
+      builtin: folder === 0 && opts.dirs === undefined,
+    });
+  }
   return library;
 }
 
