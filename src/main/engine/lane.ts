@@ -13,18 +13,17 @@ import {
   type LaneSnapshot,
   type RecentTurn,
 } from '../../shared/protocol';
-import { formatSpeechSpec, parseSttSpec, parseTtsSpec, type SpeechSpec } from '../../shared/speech-spec';
 import { turnIdOf } from '../../shared/turn-id';
 import type { Clock } from './clock';
 import { HeldReply } from './held-reply';
 import { LaneHistory } from './lane-history';
-import { watchedStt, watchedTts, type NoticeHost } from './lane-notice';
+import type { NoticeHost } from './lane-notice';
+import { LaneSpeech } from './lane-speech';
 import { nextState, publicState, type LaneEvent, type LaneStateName } from './lane-states';
 import { LaneVoice, prepareModel } from './lane-voice';
 import { LLM_PRESETS } from './providers/llm/presets';
 import type { LlmProvider } from './providers/llm/types';
 import { Turn, type TurnOrigin, type TurnPlan, type TurnResult } from './turn';
-import type { SttPort, TtsPort } from './voice/ports';
 import type { SpeechFactories } from './voice/speech-factories';
 import type { MicMode } from './voice/voice-input';
 
@@ -46,14 +45,6 @@ export const VOICE_SYSTEM_PROMPT =
   'You are a friendly voice assistant in a live conversation. Answer in one to three short, ' +
   'natural spoken sentences. No lists, no markdown, no emoji.';
 
-/** A speech spec as parsed where it entered, with the text the clients are shown (any key masked). */
-interface KeptSpec {
-  spec: SpeechSpec;
-  shown: string;
-}
-
-const keep = (spec: SpeechSpec): KeptSpec => ({ spec, shown: formatSpeechSpec(spec) });
-
 export class Lane {
   private spec: LaneSpec;
   private provider: LlmProvider;
@@ -65,10 +56,7 @@ export class Lane {
   /** Settles when the newest turn has ended and written its history: the next turn starts after it. */
   private settled: Promise<unknown> = Promise.resolve();
   private turnCount = 0;
-  private sttSpec: KeptSpec = keep(parseSttSpec('typed'));
-  private ttsSpec: KeptSpec = keep(parseTtsSpec('none'));
-  private tts: TtsPort | null = null;
-  private stt: SttPort | null = null;
+  private readonly speech: LaneSpeech;
   private readonly voice: LaneVoice;
   /** Where the speech providers tell the clients they run on the engine thread (lane-notice.ts). */
   private readonly notices: NoticeHost;
@@ -95,8 +83,9 @@ export class Lane {
     this.notices = {
       laneId: id,
       emit: deps.emit,
-      current: (stage) => (stage === 'stt' ? this.stt : this.tts),
+      current: (stage) => (stage === 'stt' ? this.speech.stt : this.speech.tts),
     };
+    this.speech = new LaneSpeech(deps.speech, this.notices);
     this.voice = new LaneVoice({
       laneId: id,
       clock: deps.clock,
@@ -125,7 +114,7 @@ export class Lane {
       provider: this.provider.id,
       model: this.provider.model,
       state: publicState(this.state),
-      speech: { stt: this.sttSpec.shown, tts: this.ttsSpec.shown, mic: this.voice.micMode },
+      speech: { ...this.speech.shown, mic: this.voice.micMode },
     };
   }
 
@@ -168,29 +157,15 @@ export class Lane {
    * voice or the speech input cancels the turn in flight (and a transcription), like `configure`.
    */
   configureSpeech(opts: { stt?: string; tts?: string }): void {
-    const sttSpec = opts.stt === undefined ? undefined : keep(parseSttSpec(opts.stt));
-    const ttsSpec = opts.tts === undefined ? undefined : keep(parseTtsSpec(opts.tts));
-    const sttMade = sttSpec && this.deps.speech.createStt(sttSpec.spec);
-    const ttsMade = ttsSpec && this.deps.speech.createTts(ttsSpec.spec);
-    const stt = sttMade && watchedStt(this.notices, sttMade);
-    const tts = ttsMade && watchedTts(this.notices, ttsMade);
-    const sttChanged = sttSpec !== undefined && sttSpec.shown !== this.sttSpec.shown;
-    const ttsChanged = ttsSpec !== undefined && ttsSpec.shown !== this.ttsSpec.shown;
-    if (sttChanged) this.voice.stopTranscribing();
-    if (sttChanged || ttsChanged) this.cancel();
-    if (sttSpec && stt) {
-      this.sttSpec = sttSpec;
-      this.stt = stt;
-      this.voice.setStt(stt);
-    }
-    if (ttsSpec && tts !== undefined) {
-      this.ttsSpec = ttsSpec;
-      this.tts = tts;
-      // The first reply must not wait seconds for a cold synthesizer or a model download: start now.
-      const warm = tts?.warm?.bind(tts);
-      if (warm)
-        prepareModel({ laneId: this.id, emit: this.deps.emit }, 'tts', (onProgress) => warm({ onProgress }));
-    }
+    const change = this.speech.prepare(opts);
+    if (change.sttChanged) this.voice.stopTranscribing();
+    if (change.sttChanged || change.ttsChanged) this.cancel();
+    const { stt, tts } = change.apply();
+    if (stt) this.voice.setStt(stt);
+    // The first reply must not wait seconds for a cold synthesizer or a model download: start now.
+    const warm = tts?.warm?.bind(tts);
+    if (warm)
+      prepareModel({ laneId: this.id, emit: this.deps.emit }, 'tts', (onProgress) => warm({ onProgress }));
     this.emitState();
   }
 
@@ -315,7 +290,7 @@ export class Lane {
         messages: windowed.messages,
         context: windowed.report,
         provider: this.provider,
-        voice: this.tts,
+        voice: this.speech.tts,
       };
     });
     const turn: Turn = new Turn(turnId, plan, {
