@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import type { TurnTimeline } from '../../src/shared/metrics';
 import { gapAt } from '../../src/shared/what-if';
 import { openApp, openEngineSocket, spokenLane, type EngineSocket, type OpenApp, until } from './app';
+import { parseCsv } from '../helpers/csv';
 
 let app: OpenApp;
 let page: Page;
@@ -26,35 +27,6 @@ async function say(text: string): Promise<void> {
   const input = page.getByTestId('message-input');
   await input.fill(text);
   await input.press('Enter');
-}
-
-/** RFC 4180 rows (quoted cells may hold commas, quotes and newlines). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\n') {
-      row.push(cell.replace(/\r$/, ''));
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += c;
-  }
-  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
-  return rows;
 }
 
 interface ImageStats {

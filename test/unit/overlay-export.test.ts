@@ -9,35 +9,7 @@ import type { ChatEntry } from '../../src/shared/protocol';
 import type { TurnTimeline } from '../../src/shared/metrics';
 import { timelinesCsv, timelinesJson, turnTexts } from '../../src/renderer/src/overlay/export';
 import type { HistoryEntry } from '../../src/renderer/src/overlay/overlay-store';
-
-/** RFC 4180 reader: quoted cells may hold commas, doubled quotes and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  return rows;
-}
+import { parseCsv } from '../helpers/csv';
 
 const timeline = (gapMs: number, interrupted = false): TurnTimeline =>
   ({ gapMs, interrupted, tokens: 12, speechMs: 900 }) as unknown as TurnTimeline;
